@@ -1,0 +1,1 @@
+"""Understanding questions and composing answers."""

@@ -1,0 +1,236 @@
+"""The `custfin` command: ask questions, run tools, list the registry, write demo data.
+
+See ARCHITECTURE.md "CLI contract". Exit codes: 0 answered, 2 unusable input, 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tools.errors import UserFacingError
+from tools.text import Msg
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+class CliError(UserFacingError):
+    """Bad command-line input (file path, --map, --args)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="custfin", description="Customer financial analysis from CSV/XLSX, offline."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--data",
+            nargs="+",
+            action="extend",
+            default=[],
+            metavar="FILE",
+            help="CSV/XLSX files (repeatable). Without --data the built-in demo company is used.",
+        )
+        p.add_argument(
+            "--map",
+            nargs="+",
+            action="extend",
+            default=[],
+            metavar="COL=canonical",
+            help="Correct a column mapping, e.g. --map sales=quantity.",
+        )
+        p.add_argument("--json", action="store_true", help="Print one JSON object (see README).")
+        p.add_argument(
+            "--full", action="store_true", help="Put every table row in the JSON (default: up to 500)."
+        )
+        p.add_argument("--lang", choices=["en", "zh"], help="Answer language (default: the question's).")
+
+    ask = sub.add_parser("ask", help="Answer a question ('-' reads one question per line from stdin).")
+    ask.add_argument("question")
+    ask.add_argument("--engine", choices=["auto", "offline", "model"], default="auto")
+    data_options(ask)
+
+    tool = sub.add_parser("tool", help="Run one tool with JSON arguments, or --list the registry.")
+    tool.add_argument("name", nargs="?")
+    tool.add_argument("--list", action="store_true", help="Print every tool with its description and schema.")
+    tool.add_argument("--args", default="{}", help="Tool arguments as a JSON object.")
+    data_options(tool)
+
+    demo = sub.add_parser("demo-data", help="Write the demo company as one CSV per table kind.")
+    demo.add_argument("--out", required=True, type=Path)
+    demo.add_argument("--customers", type=int, default=400)
+    demo.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        column, sep, canonical = pair.partition("=")
+        if not sep or not column.strip() or not canonical.strip():
+            raise CliError(
+                Msg(
+                    f"--map expects COL=canonical, got '{pair}'.",
+                    f"--map 的格式应为 列名=标准名，收到“{pair}”。",
+                ),
+                code="bad_arguments",
+            )
+        mapping[column.strip()] = canonical.strip()
+    return mapping
+
+
+def _session(args: argparse.Namespace):
+    from agent.session import Session
+
+    if not args.data:
+        return Session(demo=True)
+    session = Session(demo=False)
+    mapping = _mapping(args.map)
+    for name in args.data:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CliError(
+                Msg(f"Cannot read {name}: {exc.strerror}.", f"无法读取 {name}：{exc.strerror}。"),
+                code="file_unreadable",
+            ) from None
+        outcome = session.add_file(data, path.name, mapping=mapping or None)
+        if outcome.error is not None:
+            raise outcome.error
+    return session
+
+
+def _error_json(exc: UserFacingError, lang: str) -> dict[str, Any]:
+    return {"error": {"code": exc.code, "message": exc.message(lang)}}  # type: ignore[arg-type]
+
+
+def _emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _print_answer(answer, as_json: bool, full: bool) -> int:
+    from agent.compose import answer_to_json
+
+    if answer.internal_error:
+        code = EXIT_INTERNAL
+    elif answer.error is not None:
+        code = EXIT_INPUT
+    else:
+        code = EXIT_OK
+    if as_json:
+        if answer.error is not None:
+            _emit(_error_json(answer.error, answer.language))
+        elif answer.internal_error:
+            _emit({"error": {"code": "internal_error", "message": answer.markdown}})
+        else:
+            _emit(answer_to_json(answer, full))
+    else:
+        stream = sys.stdout if code == EXIT_OK else sys.stderr
+        stream.write(answer.markdown + "\n")
+        result = answer.result
+        if result is not None and result.tables:
+            stream.write("\n" + result.tables[0].frame.head(20).to_string(index=False) + "\n")
+    return code
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from agent import engine
+
+    session = _session(args)
+    if args.question != "-":
+        return _print_answer(
+            engine.answer(args.question, session, args.engine, args.lang), args.json, args.full
+        )
+    worst = EXIT_OK
+    for line in sys.stdin:
+        question = line.strip()
+        if not question:
+            continue
+        session.forget_last_call()  # each line stands alone: no follow-up context between lines
+        try:
+            code = _print_answer(engine.answer(question, session, args.engine, args.lang), True, args.full)
+        except Exception as exc:  # a bug on one line must not stop the batch
+            _emit({"error": {"code": "internal_error", "message": type(exc).__name__}})
+            code = EXIT_INTERNAL
+        worst = max(worst, code) if code != EXIT_OK else worst
+    return worst
+
+
+def _tool(args: argparse.Namespace) -> int:
+    from agent import engine
+    from tools.registry import TOOLS, get_tool
+
+    if args.list:
+        listing = [
+            {
+                "name": s.name,
+                "description": s.description.en,
+                "description_zh": s.description.zh,
+                "requires": list(s.requires),
+                "findings": list(s.findings),
+                "arguments": s.params.model_json_schema(),
+            }
+            for s in TOOLS.values()
+        ]
+        _emit({"tools": listing})
+        return EXIT_OK
+    if not args.name:
+        raise CliError(
+            Msg("Name a tool, or use --list.", "请指定工具名，或使用 --list。"), code="unknown_tool"
+        )
+    get_tool(args.name)
+    try:
+        arguments = json.loads(args.args)
+    except json.JSONDecodeError as exc:
+        raise CliError(
+            Msg(f"--args is not valid JSON: {exc.msg}.", f"--args 不是有效的 JSON：{exc.msg}。"),
+            code="bad_arguments",
+        ) from None
+    if not isinstance(arguments, dict):
+        raise CliError(
+            Msg("--args must be a JSON object.", "--args 必须是 JSON 对象。"), code="bad_arguments"
+        )
+    session = _session(args)
+    return _print_answer(
+        engine.run_tool(session, args.name, arguments, args.lang or "en"), args.json, args.full
+    )
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from tools.demo_data import write_csvs
+
+    for path in write_csvs(args.out, customers=args.customers, seed=args.seed):
+        sys.stdout.write(f"{path}\n")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    lang = getattr(args, "lang", None) or "en"
+    wants_json = getattr(args, "json", False) or getattr(args, "question", None) == "-"
+    try:
+        handler = {"ask": _ask, "tool": _tool, "demo-data": _demo}[args.command]
+        return handler(args)
+    except UserFacingError as exc:
+        if wants_json:
+            _emit(_error_json(exc, lang))
+        else:
+            sys.stderr.write(exc.message(lang) + "\n")  # type: ignore[arg-type]
+        return EXIT_INPUT
+    except Exception as exc:  # a bug: still a JSON error, never a bare traceback
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        if wants_json:
+            _emit({"error": {"code": "internal_error", "message": message}})
+        else:
+            sys.stderr.write(message + "\n")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

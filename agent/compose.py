@@ -1,0 +1,228 @@
+"""ToolResult -> what the user sees: markdown in the user's language, CSV downloads and the CLI JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from prompts import answers as T
+from tools.bundle import KIND_NAMES
+from tools.results import Table, ToolResult
+from tools.text import Lang, Msg
+
+if TYPE_CHECKING:
+    from agent.engine import Answer, ToolRun
+    from agent.session import FileOutcome, Session
+
+MAX_JSON_ROWS = 500
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def kind_name(kind: str, lang: Lang) -> str:
+    return KIND_NAMES.get(kind, Msg(kind, kind)).get(lang)
+
+
+def data_summary(session: Session, lang: Lang) -> str:
+    parts = [f"{kind_name(k, lang)} {len(ds.frame):,}" for k, ds in session.bundle.datasets.items()]
+    return ("、" if lang == "zh" else ", ").join(parts) or ("nothing yet" if lang == "en" else "暂无数据")
+
+
+def welcome(session: Session, lang: Lang) -> str:
+    summary = data_summary(session, lang)
+    line = (T.WELCOME_DEMO if session.is_demo else T.WELCOME_DATA).format(summary=summary).get(lang)
+    return T.WELCOME.get(lang).format(data_line=line)
+
+
+def render_file_outcome(outcome: FileOutcome, lang: Lang) -> str:
+    """The ingestion report for one upload: kind, rows, mapping used, dropped rows, warnings."""
+    if outcome.error is not None:
+        return T.FILE_FAILED.get(lang).format(filename=outcome.filename, error=outcome.error.message(lang))
+    r = outcome.report
+    assert r is not None
+    lines = [
+        T.FILE_OK.get(lang).format(
+            filename=r.filename,
+            kind=kind_name(r.kind, lang),
+            rows_kept=f"{r.rows_kept:,}",
+            rows_read=f"{r.rows_read:,}",
+        ),
+        T.FILE_DETAILS.get(lang).format(
+            encoding=r.encoding or "-",
+            delimiter=repr(r.delimiter) if r.delimiter else "-",
+            sheet=r.sheet or "-",
+            header_row=r.header_row,
+        ),
+        "",
+        f"**{T.FILE_MAPPING.get(lang)}**",
+        "",
+        "| | |\n|---|---|",
+        *(f"| {_md(src)} | {dst} |" for src, dst in r.mapping.items()),
+        "",
+    ]
+    if r.unmapped:
+        lines.append(T.FILE_UNMAPPED.get(lang).format(columns=", ".join(map(_md, r.unmapped))))
+    for d in r.dropped:
+        rows = (
+            f" ({', '.join(map(str, d.rows[:20]))}{'…' if d.count > len(d.rows[:20]) else ''})"
+            if d.rows
+            else ""
+        )
+        lines.append(
+            "- " + T.FILE_DROPPED.get(lang).format(count=d.count, reason=d.reason.get(lang), rows=rows)
+        )
+    for w in r.warnings:
+        lines.append(f"- ⚠️ {w.get(lang)}")
+    if outcome.appended is not None:
+        lines.append(
+            T.FILE_APPENDED.get(lang).format(kind=kind_name(r.kind, lang), count=outcome.appended.count)
+        )
+    lines.append("")
+    lines.append(T.FILE_CORRECT_HINT.get(lang))
+    return "\n".join(lines)
+
+
+def step_text(run: ToolRun, lang: Lang) -> str:
+    arguments = json.dumps(run.arguments, ensure_ascii=False, default=str)
+    if run.error is not None:
+        return T.STEP_FAILED.get(lang).format(
+            tool=run.tool, arguments=arguments, error=run.error.message(lang)
+        )
+    return T.STEP.get(lang).format(
+        tool=run.tool, arguments=arguments, rows=f"{run.rows_used:,}", seconds=run.seconds
+    )
+
+
+def render_result(result: ToolResult, lang: Lang, *, preview_rows: int = 0) -> str:
+    """Headline, method (formula, assumptions, reference date, rows) and warnings as markdown."""
+    m = result.method
+    parts = [result.summary.get(lang), "", f"**{T.METHOD.get(lang)}**", ""]
+    if m.formula.get(lang):
+        parts.append(f"- {T.FORMULA.get(lang)}: {m.formula.get(lang)}")
+    parts.extend(f"- {a.get(lang)}" for a in m.assumptions)
+    if m.as_of is not None:
+        parts.append(f"- {T.AS_OF.get(lang)}: {m.as_of.isoformat()}")
+    parts.append(f"- {T.ROWS_USED.get(lang)}: {m.rows_used:,}")
+    if result.warnings:
+        parts += ["", f"**{T.WARNINGS.get(lang)}**", ""] + [f"- ⚠️ {w.get(lang)}" for w in result.warnings]
+    if preview_rows and result.tables:
+        frame = result.tables[0].frame.head(preview_rows)
+        parts += ["", frame.to_markdown(index=False) if _has_tabulate() else frame.to_string(index=False)]
+    elif result.tables:
+        parts += ["", f"_{T.TABLE_BELOW.get(lang)}_"]
+    return "\n".join(parts)
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def escape_cell(value: Any) -> Any:
+    """Make spreadsheet formula text inert: '=HYPERLINK(..)' -> "'=HYPERLINK(..)" (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def table_csv(table: Table) -> bytes:
+    """The full table as UTF-8 CSV (with BOM, so Excel reads Chinese), formula-like text escaped."""
+    frame = table.frame.copy()
+    for col in frame.columns:
+        if not (
+            pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_datetime64_any_dtype(frame[col])
+        ):
+            frame[col] = frame[col].map(escape_cell)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def json_value(value: Any) -> Any:
+    """A JSON-safe scalar: numbers stay numbers, NaN/NaT -> None, dates -> ISO, numpy -> python."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [json_value(v) for v in value]
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def table_json(table: Table, full: bool = False) -> dict[str, Any]:
+    frame = table.frame if full else table.frame.head(MAX_JSON_ROWS)
+    rows = [[json_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return {
+        "name": table.name,
+        "columns": [str(c) for c in table.frame.columns],
+        "rows": rows,
+        "total_rows": len(table.frame),
+    }
+
+
+def chart_json(chart: Any, lang: Lang) -> dict[str, Any]:
+    return {"title": chart.title.get(lang), "figure": json.loads(chart.figure.to_json())}
+
+
+def answer_to_json(answer: Answer, full: bool = False) -> dict[str, Any]:
+    """The CLI JSON object (ARCHITECTURE.md "CLI contract")."""
+    from agent.engine import VERSION
+
+    lang = answer.language
+    result = answer.result
+    last = answer.runs[-1] if answer.runs else None
+    out: dict[str, Any] = {
+        "tool": last.tool if last else None,
+        "tool_calls": [{"tool": r.tool, "arguments": json_value(r.arguments)} for r in answer.runs],
+        "arguments": json_value(last.arguments) if last else {},
+        "language": lang,
+        "answer": answer.markdown,
+        "facts": {},
+        "tables": [],
+        "charts": [],
+        "method": None,
+        "recommendations": answer.recommendations,
+        "warnings": answer.warnings,
+    }
+    if result is not None:
+        m = result.method
+        out["facts"] = {k: json_value(v) for k, v in result.facts.items()}
+        out["tables"] = [table_json(t, full) for t in result.tables]
+        out["charts"] = [chart_json(c, lang) for c in result.charts]
+        out["method"] = {
+            "formula": m.formula.get(lang),
+            "parameters": json_value(m.parameters),
+            "as_of": m.as_of.isoformat() if m.as_of else None,
+            "rows_used": int(m.rows_used),
+            "data_fingerprint": answer.data_fingerprint,
+            "version": VERSION,
+        }
+    return out
+
+
+def _md(text: object) -> str:
+    """Escape a data-derived string for a markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")

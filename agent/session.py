@@ -1,0 +1,204 @@
+"""Per-conversation state: the files and datasets loaded, the last tool call (for follow-ups), language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from agent import settings as settings_mod
+from agent.intents import Context, Correction
+from tools.bundle import Dataset, DatasetBundle, DroppedRows, IngestReport
+from tools.errors import IngestError, UserFacingError
+from tools.ingest import Limits, read_table
+from tools.text import Lang, Msg
+
+EVENT_DATES = {"transactions": ("date",), "invoices": ("invoice_date", "paid_date"), "feedback": ("date",)}
+VOCAB_DIMENSIONS = ("segment", "region", "industry", "product", "channel", "acquisition_channel")
+
+
+@dataclass
+class LoadedFile:
+    """One uploaded file: its bytes (kept so a mapping correction can re-read it) and the overrides."""
+
+    filename: str
+    data: bytes
+    mapping: dict[str, str] = field(default_factory=dict)
+    kind: str | None = None
+    dataset: Dataset | None = None
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one upload: its ingestion report, or a bilingual error."""
+
+    filename: str
+    report: IngestReport | None = None
+    appended: DroppedRows | None = None
+    error: UserFacingError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def markdown(self, lang: Lang) -> str:
+        from agent.compose import render_file_outcome
+
+        return render_file_outcome(self, lang)
+
+
+@lru_cache(maxsize=4)
+def demo_datasets(customers: int, seed: int) -> tuple[Dataset, ...]:
+    """The built-in demo company (canonical frames straight from the generator), cached per process."""
+    from tools.demo_data import generate
+
+    frames = generate(customers=customers, seed=seed)
+    return tuple(
+        Dataset(kind, frame, [IngestReport(f"demo/{kind}.csv", kind, len(frame), len(frame), {})])
+        for kind, frame in frames.items()
+    )
+
+
+class Session:
+    """State of one conversation. Tools only ever see ``self.bundle``."""
+
+    def __init__(self, demo: bool = True, settings: settings_mod.Settings | None = None) -> None:
+        self.settings = settings or settings_mod.load()
+        self.files: list[LoadedFile] = []
+        self.bundle = DatasetBundle()
+        self.is_demo = demo
+        self.language: Lang = "en"
+        self.last_tool: str | None = None
+        self.last_arguments: dict[str, Any] = {}
+        self.findings: list = []
+        self._context_cache: tuple[int, Context] | None = None
+        self._version = 0
+        if demo:
+            for ds in demo_datasets(self.settings.demo_customers, self.settings.demo_seed):
+                self.bundle.add(ds)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(max_bytes=self.settings.max_upload_mb * 1024 * 1024, max_rows=self.settings.max_rows)
+
+    def add_file(
+        self, data: bytes, filename: str, mapping: dict[str, str] | None = None, kind: str | None = None
+    ) -> FileOutcome:
+        """Ingest one file. The first successful upload replaces the demo data; errors lose nothing."""
+        loaded = LoadedFile(filename, data, dict(mapping or {}), kind)
+        try:
+            loaded.dataset = read_table(
+                data, filename, mapping=loaded.mapping or None, kind=kind, limits=self.limits
+            )
+        except IngestError as exc:
+            return FileOutcome(filename, error=exc)
+        if self.is_demo:
+            self.is_demo = False
+            self.files.clear()
+            self.bundle = DatasetBundle()
+        self.files.append(loaded)
+        appended = self.bundle.add(loaded.dataset)
+        self._changed()
+        return FileOutcome(filename, loaded.dataset.reports[0], appended)
+
+    def correct(self, correction: Correction) -> list[FileOutcome]:
+        """Re-read the files a correction names ("treat 'sales' as quantity", "treat a.csv as invoices")."""
+        targets = [f for f in self.files if _matches(f, correction)]
+        if not targets:
+            what = correction.file or correction.column or ""
+            raise UserFacingError(
+                Msg(
+                    f"No uploaded file has '{what}'. Files: {', '.join(f.filename for f in self.files) or 'none'}.",
+                    f"已上传的文件中没有“{what}”。文件：{'、'.join(f.filename for f in self.files) or '无'}。",
+                ),
+                code="bad_arguments",
+            )
+        outcomes = []
+        for f in targets:
+            mapping = dict(f.mapping)
+            if correction.column and correction.canonical:
+                mapping[correction.column] = correction.canonical
+            kind = correction.kind or f.kind
+            try:
+                dataset = read_table(
+                    f.data, f.filename, mapping=mapping or None, kind=kind, limits=self.limits
+                )
+            except IngestError as exc:
+                outcomes.append(FileOutcome(f.filename, error=exc))
+                continue
+            f.mapping, f.kind, f.dataset = mapping, kind, dataset
+            outcomes.append(FileOutcome(f.filename, dataset.reports[0]))
+        self.bundle = DatasetBundle(f.dataset for f in self.files if f.dataset is not None)
+        self._changed()
+        return outcomes
+
+    def remember(self, tool: str, arguments: dict[str, Any], findings: list) -> None:
+        self.last_tool, self.last_arguments = tool, arguments
+        self.findings = findings
+
+    def forget_last_call(self) -> None:
+        """Drop follow-up context (new data, or a batch line that must stand alone)."""
+        self.last_tool, self.last_arguments, self.findings = None, {}, []
+
+    def _changed(self) -> None:
+        self._version += 1
+        self.forget_last_call()
+
+    def context(self) -> Context:
+        """What the question engine may know: loaded kinds, known names/values, reference date."""
+        if self._context_cache is None or self._context_cache[0] != self._version:
+            self._context_cache = (self._version, self._build_context())
+        ctx = self._context_cache[1]
+        ctx.last_tool, ctx.last_arguments = self.last_tool, dict(self.last_arguments)
+        return ctx
+
+    def _build_context(self) -> Context:
+        customers: dict[str, str] = {}
+        values: dict[str, set[str]] = {}
+        for kind in ("transactions", "customers"):
+            frame = self.bundle.get(kind)
+            if frame is None:
+                continue
+            if "customer_id" in frame:
+                ids = frame["customer_id"].dropna().unique()
+                customers.update({str(i).lower(): str(i) for i in ids})
+            if kind == "customers" and "name" in frame:
+                named = frame[["customer_id", "name"]].dropna()
+                customers.update(
+                    zip(named["name"].astype(str).str.lower(), named["customer_id"].astype(str), strict=True)
+                )
+            for dim in VOCAB_DIMENSIONS:
+                if dim in frame and frame[dim].nunique() <= 200:
+                    values.setdefault(dim, set()).update(map(str, frame[dim].dropna().unique()))
+        return Context(
+            kinds=frozenset(self.bundle.datasets),
+            customers=customers,
+            values=values,
+            as_of=self.latest_event_date(),
+            fiscal_year_start_month=self.settings.fiscal_year_start_month,
+        )
+
+    def latest_event_date(self) -> date | None:
+        """The reference date: the latest transaction, invoice/payment or feedback date loaded."""
+        latest: pd.Timestamp | None = None
+        for kind, columns in EVENT_DATES.items():
+            frame = self.bundle.get(kind)
+            for col in columns:
+                if frame is not None and col in frame:
+                    value = frame[col].max()
+                    if pd.notna(value) and (latest is None or value > latest):
+                        latest = value
+        return None if latest is None else pd.Timestamp(latest).date()
+
+
+def _matches(f: LoadedFile, correction: Correction) -> bool:
+    if correction.file:
+        return f.filename.lower() == correction.file.lower()
+    if correction.column and f.dataset is not None:
+        report = f.dataset.reports[0]
+        names = {c.lower() for c in [*report.mapping, *report.unmapped]}
+        return correction.column.lower() in names
+    return False

@@ -1,0 +1,183 @@
+"""Chainlit wiring only: chat events -> agent (session, engine, compose) -> messages, steps, elements.
+
+No computation happens here. Everything that touches data (reading uploads, running tools, building
+table/chart payloads) runs in a worker thread so the event loop keeps serving other users.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+
+from agent import compose, engine, intents
+from agent.session import Session
+from tools.text import Lang, Msg
+
+log = logging.getLogger("custfin.app")
+
+SESSION_KEY = "custfin_session"
+MAX_TABLE_ROWS = 500  # rows shown inline; the CSV download always has every row
+FRACTION_COLUMN = re.compile(r"share|rate|margin|pct|prob|ratio|fraction", re.IGNORECASE)
+
+SORRY = Msg(
+    "Sorry, something went wrong while handling this ({error}). Your data is still loaded; please try "
+    "again or rephrase.",
+    "抱歉，处理时出现问题（{error}）。您的数据仍然保留，请重试或换个问法。",
+)
+UPLOAD_UNREADABLE = Msg(
+    "**{filename}**: the uploaded file could not be read; please attach it again.",
+    "**{filename}**：无法读取上传的文件，请重新上传。",
+)
+TABLE_TRUNCATED = Msg(
+    "Table *{title}*: showing the first {shown:,} of {total:,} rows; `{file}` has them all.",
+    "表格《{title}》：显示前 {shown:,} 行，共 {total:,} 行；`{file}` 包含全部行。",
+)
+
+
+def browser_language() -> Lang:
+    """The UI language of this browser tab (Chainlit reads it from the Accept-Language header)."""
+    language = getattr(cl.context.session, "language", None) or "en-US"
+    return "zh" if str(language).lower().startswith("zh") else "en"
+
+
+async def get_session() -> Session:
+    session = cl.user_session.get(SESSION_KEY)
+    if session is None:  # e.g. a message arriving on a socket whose chat start failed
+        session = await asyncio.to_thread(Session, True)
+        session.language = browser_language()
+        cl.user_session.set(SESSION_KEY, session)
+    return session
+
+
+async def say_sorry(exc: BaseException) -> None:
+    """A bilingual, traceback-free message; the details go to the server log."""
+    log.exception("custfin: unexpected error", exc_info=exc)
+    msg = SORRY.format(error=type(exc).__name__)
+    await cl.Message(content=f"{msg.en}\n\n{msg.zh}").send()
+
+
+@cl.on_app_startup
+async def warm_demo_data() -> None:
+    """Build the demo company once per process so the first chat starts quickly."""
+    try:
+        await asyncio.to_thread(Session, True)
+    except Exception:  # a broken demo must not stop the server; chat start reports it
+        log.exception("custfin: could not prepare the demo data")
+
+
+@cl.on_chat_start
+async def on_chat_start() -> None:
+    lang = browser_language()
+    try:
+        session = await asyncio.to_thread(Session, True)
+        session.language = lang
+        cl.user_session.set(SESSION_KEY, session)
+        text = await asyncio.to_thread(compose.welcome, session, lang)
+    except Exception as exc:
+        await say_sorry(exc)
+        return
+    await cl.Message(content=text).send()
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    try:
+        session = await get_session()
+    except Exception as exc:
+        await say_sorry(exc)
+        return
+    question = (message.content or "").strip()
+    if question:
+        lang = intents.detect_language(question)
+    else:
+        lang = session.language
+    for element in message.elements or []:
+        await ingest_upload(session, element, lang)
+    if question:
+        await answer_question(session, question)
+
+
+async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
+    filename = Path(getattr(element, "name", None) or "upload").name
+    path = getattr(element, "path", None)
+    try:
+        if not path:
+            await cl.Message(content=UPLOAD_UNREADABLE.format(filename=filename).get(lang)).send()
+            return
+        data = await asyncio.to_thread(Path(path).read_bytes)
+        outcome = await asyncio.to_thread(session.add_file, data, filename)
+        report = await asyncio.to_thread(outcome.markdown, lang)
+    except Exception as exc:
+        await say_sorry(exc)
+        return
+    await cl.Message(content=report).send()
+
+
+async def answer_question(session: Session, question: str) -> None:
+    try:
+        result = await asyncio.to_thread(engine.answer, question, session)
+        lang = result.language
+        for run in result.runs:
+            async with cl.Step(name=run.tool, type="tool", show_input="json") as step:
+                step.input = run.arguments
+                step.output = compose.step_text(run, lang)
+                step.is_error = run.error is not None
+        content, elements = await asyncio.to_thread(render_answer, result)
+    except Exception as exc:
+        await say_sorry(exc)
+        return
+    await cl.Message(content=content, elements=elements).send()
+
+
+def render_answer(answer: engine.Answer) -> tuple[str, list[cl.Element]]:
+    """Answer -> message text plus inline elements: table, its full CSV, chart (runs in a thread)."""
+    lang = answer.language
+    content = answer.markdown
+    elements: list[cl.Element] = []
+    result = answer.result
+    if result is None:
+        return content, elements
+    notes = []
+    for table in result.tables:
+        name = slug(table.name)
+        csv_name = f"{name}.csv"
+        total = len(table.frame)
+        elements.append(cl.Dataframe(name=name, data=display_frame(table.frame), display="inline"))
+        elements.append(
+            cl.File(name=csv_name, content=compose.table_csv(table), mime="text/csv", display="inline")
+        )
+        if total > MAX_TABLE_ROWS:
+            title = table.title.get(lang) if table.title else table.name
+            note = TABLE_TRUNCATED.format(title=title, shown=MAX_TABLE_ROWS, total=total, file=csv_name)
+            notes.append(note.get(lang))
+    for i, chart in enumerate(result.charts):
+        figure = chart.figure
+        title = chart.title.get(lang) if chart.title else ""
+        if title:
+            figure = type(figure)(figure)  # a copy: the tool's figure stays untouched
+            figure.update_layout(title_text=title)
+        elements.append(cl.Plotly(name=f"chart_{i + 1}", figure=figure, display="inline", size="large"))
+    if notes:
+        content += "\n\n" + "\n".join(f"- {n}" for n in notes)
+    return content, elements
+
+
+def display_frame(frame: Any) -> Any:
+    """The first rows of a table for display: ISO dates; money to 2 decimals, fractions to 4."""
+    shown = frame.head(MAX_TABLE_ROWS).copy()
+    for col in shown.columns:
+        kind = shown[col].dtype.kind
+        if kind == "M":
+            shown[col] = shown[col].dt.strftime("%Y-%m-%d")
+        elif kind == "f":
+            shown[col] = shown[col].round(4 if FRACTION_COLUMN.search(str(col)) else 2)
+    return shown
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", str(name)).strip("_") or "table"

@@ -1,0 +1,1 @@
+"""Data generators and performance benchmarks (`python -m benchmarks`)."""

@@ -1,0 +1,1 @@
+"""Every prompt, vocabulary and answer template, English and Chinese, as data."""

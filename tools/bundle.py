@@ -1,0 +1,162 @@
+"""Datasets loaded in a session, by canonical table kind."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tools.errors import ToolInputError
+from tools.text import Msg
+
+KINDS = ("transactions", "customers", "invoices", "financials", "sales", "feedback", "marketing")
+
+KIND_NAMES = {
+    "transactions": Msg("transactions (orders)", "交易（订单）"),
+    "customers": Msg("customers", "客户"),
+    "invoices": Msg("invoices", "发票"),
+    "financials": Msg("customer financial statements", "客户财务报表"),
+    "sales": Msg("sales (price/volume)", "销售（价格/数量）"),
+    "feedback": Msg("feedback", "客户反馈"),
+    "marketing": Msg("marketing spend", "营销投入"),
+}
+
+
+@dataclass
+class DroppedRows:
+    """Rows removed at ingestion: why, how many, and their 1-based line numbers in the file (first 20)."""
+
+    reason: Msg
+    count: int
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    """What ingestion did with one file, shown to the user."""
+
+    filename: str
+    kind: str
+    rows_read: int
+    rows_kept: int
+    mapping: dict[str, str]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    unmapped: list[str] = field(default_factory=list)
+    dropped: list[DroppedRows] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)
+
+
+@dataclass
+class Dataset:
+    """One canonical table (possibly appended from several files)."""
+
+    kind: str
+    frame: pd.DataFrame
+    reports: list[IngestReport] = field(default_factory=list)
+
+    @property
+    def filenames(self) -> list[str]:
+        return [r.filename for r in self.reports]
+
+
+def frame_fingerprint(frame: pd.DataFrame) -> str:
+    """sha256 over the canonical frame's columns and values (order-sensitive)."""
+    digest = hashlib.sha256()
+    digest.update("|".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+class DatasetBundle:
+    """The datasets a tool may read, keyed by kind. Injected by the session, never chosen by a model."""
+
+    def __init__(self, datasets: Iterable[Dataset] = ()) -> None:
+        self.datasets: dict[str, Dataset] = {}
+        for ds in datasets:
+            self.add(ds)
+
+    def add(self, dataset: Dataset) -> DroppedRows | None:
+        """Add a dataset; a second one of the same kind is appended, exact duplicate rows dropped.
+
+        Returns the duplicates dropped by the append (None when nothing was appended).
+        """
+        existing = self.datasets.get(dataset.kind)
+        if existing is None:
+            self.datasets[dataset.kind] = dataset
+            return None
+        combined = pd.concat([existing.frame, dataset.frame], ignore_index=True)
+        duplicated = combined.duplicated()
+        n_dup = int(duplicated.sum())
+        combined = combined.loc[~duplicated].reset_index(drop=True)
+        self.datasets[dataset.kind] = Dataset(dataset.kind, combined, existing.reports + dataset.reports)
+        return DroppedRows(Msg("exact duplicate of a row already loaded", "与已载入的行完全重复"), n_dup, [])
+
+    def remove(self, kind: str) -> None:
+        self.datasets.pop(kind, None)
+
+    def get(self, kind: str) -> pd.DataFrame | None:
+        ds = self.datasets.get(kind)
+        return None if ds is None else ds.frame
+
+    def has(self, kind: str, columns: Iterable[str] = ()) -> bool:
+        frame = self.get(kind)
+        return frame is not None and all(c in frame.columns for c in columns)
+
+    def require(self, kind: str, columns: Iterable[str] = (), purpose: Msg | None = None) -> pd.DataFrame:
+        """The frame of ``kind`` holding ``columns``, or ToolInputError naming what is missing."""
+        frame = self.get(kind)
+        name = KIND_NAMES.get(kind, Msg(kind, kind))
+        why_en = f" to {purpose.en}" if purpose else ""
+        why_zh = f"才能{purpose.zh}" if purpose else ""
+        if frame is None:
+            raise ToolInputError(
+                Msg(
+                    f"This needs a {name.en} table{why_en}, and none is loaded. "
+                    f"Upload a CSV or Excel file with at least: {', '.join(REQUIRED.get(kind, ()))}.",
+                    f"需要{name.zh}表{why_zh}，但尚未上传。请上传至少包含以下列的 CSV 或 Excel 文件："
+                    f"{'、'.join(REQUIRED.get(kind, ()))}。",
+                )
+            )
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ToolInputError(
+                Msg(
+                    f"The {name.en} table has no column {', '.join(missing)}{why_en}. "
+                    f"Columns loaded: {', '.join(map(str, frame.columns))}. "
+                    "If one of them means this, say e.g. \"treat 'X' as " + missing[0] + '".',
+                    f"{name.zh}表缺少列 {'、'.join(missing)}{why_zh}。已载入的列：{'、'.join(map(str, frame.columns))}。"
+                    f"如果其中某列就是它，可以说“把'X'当作{missing[0]}”。",
+                )
+            )
+        return frame
+
+    def fingerprint(self, kinds: Iterable[str] | None = None) -> str:
+        """sha256 of the canonical frames of ``kinds`` (default: all loaded)."""
+        digest = hashlib.sha256()
+        for kind in sorted(kinds if kinds is not None else self.datasets):
+            if kind in self.datasets:
+                digest.update(kind.encode())
+                digest.update(frame_fingerprint(self.datasets[kind].frame).encode())
+        return digest.hexdigest()
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self.datasets
+
+    def __len__(self) -> int:
+        return len(self.datasets)
+
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "transactions": ("customer_id", "date", "revenue"),
+    "customers": ("customer_id",),
+    "invoices": ("customer_id", "invoice_date", "due_date", "amount"),
+    "financials": ("customer_id",),
+    "sales": ("unit_price", "quantity"),
+    "feedback": ("customer_id|date",),
+    "marketing": ("channel", "spend"),
+}

@@ -1,0 +1,37 @@
+"""Argument types shared by every tool (names follow ARCHITECTURE.md "Conventions")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Order = Literal["top", "bottom"]
+Dimension = Literal[
+    "segment", "region", "industry", "product", "channel", "acquisition_channel", "month", "quarter", "year"
+]
+
+
+class ToolParams(BaseModel):
+    """Base of every tool's Params: unknown arguments are rejected (they are a bad tool call)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PeriodParams(ToolParams):
+    """A period filter on event dates (inclusive)."""
+
+    start: date | None = Field(None, description="First day of the period (ISO date), inclusive.")
+    end: date | None = Field(None, description="Last day of the period (ISO date), inclusive.")
+
+
+class RankParams(PeriodParams):
+    """Top/bottom N, an optional grouping dimension and an optional single customer."""
+
+    n: int = Field(10, ge=1, le=10_000, description="How many rows to list.")
+    order: Order = Field("top", description="'top' lists the highest values first, 'bottom' the lowest.")
+    group_by: Dimension | None = Field(
+        None, description="Aggregate by this dimension instead of per customer (e.g. segment, region)."
+    )
+    customer: str | None = Field(None, description="Restrict to one customer (id or name as in the data).")
