@@ -16,27 +16,12 @@ import chainlit as cl
 
 from agent import compose, engine, intents
 from agent.session import Session
-from tools.text import Lang, Msg
+from prompts import answers as T
+from tools.text import Lang
 
 log = logging.getLogger("custfin.app")
 
 SESSION_KEY = "custfin_session"
-MAX_TABLE_ROWS = 500  # rows shown inline; the CSV download always has every row
-FRACTION_COLUMN = re.compile(r"share|rate|margin|pct|prob|ratio|fraction", re.IGNORECASE)
-
-SORRY = Msg(
-    "Sorry, something went wrong while handling this ({error}). Your data is still loaded; please try "
-    "again or rephrase.",
-    "抱歉，处理时出现问题（{error}）。您的数据仍然保留，请重试或换个问法。",
-)
-UPLOAD_UNREADABLE = Msg(
-    "**{filename}**: the uploaded file could not be read; please attach it again.",
-    "**{filename}**：无法读取上传的文件，请重新上传。",
-)
-TABLE_TRUNCATED = Msg(
-    "Table *{title}*: showing the first {shown:,} of {total:,} rows; `{file}` has them all.",
-    "表格《{title}》：显示前 {shown:,} 行，共 {total:,} 行；`{file}` 包含全部行。",
-)
 
 
 def browser_language() -> Lang:
@@ -57,7 +42,7 @@ async def get_session() -> Session:
 async def say_sorry(exc: BaseException) -> None:
     """A bilingual, traceback-free message; the details go to the server log."""
     log.exception("custfin: unexpected error", exc_info=exc)
-    msg = SORRY.format(error=type(exc).__name__)
+    msg = T.SORRY.format(error=type(exc).__name__)
     await cl.Message(content=f"{msg.en}\n\n{msg.zh}").send()
 
 
@@ -107,7 +92,7 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
     path = getattr(element, "path", None)
     try:
         if not path:
-            await cl.Message(content=UPLOAD_UNREADABLE.format(filename=filename).get(lang)).send()
+            await cl.Message(content=T.UPLOAD_UNREADABLE.format(filename=filename).get(lang)).send()
             return
         data = await asyncio.to_thread(Path(path).read_bytes)
         outcome = await asyncio.to_thread(session.add_file, data, filename)
@@ -147,13 +132,15 @@ def render_answer(answer: engine.Answer) -> tuple[str, list[cl.Element]]:
         name = slug(table.name)
         csv_name = f"{name}.csv"
         total = len(table.frame)
-        elements.append(cl.Dataframe(name=name, data=display_frame(table.frame), display="inline"))
+        elements.append(cl.Dataframe(name=name, data=compose.display_frame(table, lang), display="inline"))
         elements.append(
             cl.File(name=csv_name, content=compose.table_csv(table), mime="text/csv", display="inline")
         )
-        if total > MAX_TABLE_ROWS:
+        if total > compose.MAX_DISPLAY_ROWS:
             title = table.title.get(lang) if table.title else table.name
-            note = TABLE_TRUNCATED.format(title=title, shown=MAX_TABLE_ROWS, total=total, file=csv_name)
+            note = T.TABLE_TRUNCATED.format(
+                title=title, shown=compose.MAX_DISPLAY_ROWS, total=total, file=csv_name
+            )
             notes.append(note.get(lang))
     for i, chart in enumerate(result.charts):
         figure = chart.figure
@@ -165,18 +152,6 @@ def render_answer(answer: engine.Answer) -> tuple[str, list[cl.Element]]:
     if notes:
         content += "\n\n" + "\n".join(f"- {n}" for n in notes)
     return content, elements
-
-
-def display_frame(frame: Any) -> Any:
-    """The first rows of a table for display: ISO dates; money to 2 decimals, fractions to 4."""
-    shown = frame.head(MAX_TABLE_ROWS).copy()
-    for col in shown.columns:
-        kind = shown[col].dtype.kind
-        if kind == "M":
-            shown[col] = shown[col].dt.strftime("%Y-%m-%d")
-        elif kind == "f":
-            shown[col] = shown[col].round(4 if FRACTION_COLUMN.search(str(col)) else 2)
-    return shown
 
 
 def slug(name: str) -> str:

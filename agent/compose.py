@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from prompts import answers as T
+from prompts import columns as column_labels
 from tools.bundle import KIND_NAMES
 from tools.results import Table, ToolResult
 from tools.text import Lang, Msg
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from agent.session import FileOutcome, Session
 
 MAX_JSON_ROWS = 500
+MAX_DISPLAY_ROWS = 500
+FRACTION_COLUMN = re.compile(r"share|rate|margin|pct|prob|ratio|fraction|p_alive", re.IGNORECASE)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -61,7 +65,7 @@ def render_file_outcome(outcome: FileOutcome, lang: Lang) -> str:
         "",
         f"**{T.FILE_MAPPING.get(lang)}**",
         "",
-        "| | |\n|---|---|",
+        T.FILE_MAPPING_HEADER.get(lang),
         *(f"| {_md(src)} | {dst} |" for src, dst in r.mapping.items()),
         "",
     ]
@@ -144,6 +148,21 @@ def table_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def display_frame(table: Table, lang: Lang) -> pd.DataFrame:
+    """The first rows of a table for the UI: ISO dates, money to 2 decimals, fractions to 4, and
+    Chinese column labels for a Chinese answer (downloads and JSON keep the canonical names)."""
+    shown = table.frame.head(MAX_DISPLAY_ROWS).copy()
+    for col in shown.columns:
+        kind = shown[col].dtype.kind
+        if kind == "M":
+            shown[col] = shown[col].dt.strftime("%Y-%m-%d")
+        elif kind == "f":
+            shown[col] = shown[col].round(4 if FRACTION_COLUMN.search(str(col)) else 2)
+    if lang == "zh":
+        shown = shown.rename(columns=lambda c: column_labels.ZH.get(str(c), c))
+    return shown
 
 
 def json_value(value: Any) -> Any:

@@ -74,7 +74,8 @@ FILE_DETAILS = Msg(
     "Encoding {encoding}, delimiter {delimiter}, sheet {sheet}, header on line {header_row}.",
     "编码 {encoding}，分隔符 {delimiter}，工作表 {sheet}，表头在第 {header_row} 行。",
 )
-FILE_MAPPING = Msg("Column mapping (file column → meaning)", "列映射（文件列 → 含义）")
+FILE_MAPPING = Msg("Column mapping", "列映射")
+FILE_MAPPING_HEADER = Msg("| File column | Meaning |\n|---|---|", "| 文件列 | 含义 |\n|---|---|")
 FILE_UNMAPPED = Msg("Kept but not used by any tool: {columns}", "保留但未被任何工具使用的列：{columns}")
 FILE_DROPPED = Msg("Dropped {count} rows: {reason}{rows}", "删除了 {count} 行：{reason}{rows}")
 FILE_APPENDED = Msg(
@@ -90,3 +91,17 @@ FILE_CORRECT_HINT = Msg(
 )
 FILE_FAILED = Msg("**{filename}** could not be used: {error}", "**{filename}** 无法使用：{error}")
 CORRECTED = Msg("Re-read with your correction:", "已按您的更正重新读取：")
+
+SORRY = Msg(
+    "Sorry, something went wrong while handling this ({error}). Your data is still loaded; please try "
+    "again or rephrase.",
+    "抱歉，处理时出现问题（{error}）。您的数据仍然保留，请重试或换个问法。",
+)
+UPLOAD_UNREADABLE = Msg(
+    "**{filename}**: the uploaded file could not be read; please attach it again.",
+    "**{filename}**：无法读取上传的文件，请重新上传。",
+)
+TABLE_TRUNCATED = Msg(
+    "Table *{title}*: showing the first {shown:,} of {total:,} rows; `{file}` has them all.",
+    "表格《{title}》：显示前 {shown:,} 行，共 {total:,} 行；`{file}` 包含全部行。",
+)

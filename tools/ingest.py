@@ -628,7 +628,9 @@ def _to_text(s: pd.Series) -> pd.Series:
         s = s.astype("Int64")
     s = s.astype("str")
     values = pa.array(s, from_pandas=True)
-    if pc.any(pc.starts_with(values, " ")).as_py() or pc.any(pc.ends_with(values, " ")).as_py():
+    if pc.any(pc.match_substring(values, " ")).as_py() and (  # one cheap pass first: any space at all
+        pc.any(pc.starts_with(values, " ")).as_py() or pc.any(pc.ends_with(values, " ")).as_py()
+    ):
         s = s.str.strip()
         s = s.mask(s == "")
     return s
@@ -807,7 +809,8 @@ def _total_rows(frame: pd.DataFrame, mapped: set[str]) -> pd.Series:
     for col in dict.fromkeys([key, frame.columns[0]]):
         if _is_text(frame[col]):
             candidates = np.flatnonzero(_prefix_hits(frame[col]))
-            mask[candidates[_says_total(frame[col].iloc[candidates], exact=False)]] = True
+            if len(candidates):
+                mask[candidates[_says_total(frame[col].iloc[candidates], exact=False)]] = True
     no_key = np.flatnonzero(frame[key].isna().to_numpy() & ~mask)
     if len(no_key):
         sub = frame.iloc[no_key]
@@ -852,26 +855,35 @@ def _convert(
 def _duplicates(frame: pd.DataFrame) -> pd.Series:
     """Exact repeats of an earlier row.
 
-    Large frames: rows are first keyed by a cheap mix of their numeric columns' bits; only rows sharing a
-    key (usually none) are compared in full.
+    Large frames: rows are keyed by a cheap mix of their numeric columns' bits; counting keys per bucket
+    over a few bit windows leaves the few rows that may repeat another, and only those are compared.
     """
     numeric = [
         c for c in frame.columns if isinstance(frame[c].dtype, np.dtype) and frame[c].dtype.kind in "fiubM"
     ]
     if len(frame) < 50_000 or not numeric:
         return frame.duplicated()
-    digest = np.zeros(len(frame), dtype=np.uint64)
-    for col in numeric:
+    digest, scratch = np.zeros(len(frame), dtype=np.uint64), np.empty(len(frame), dtype=np.uint64)
+    for col in numeric:  # in place: fresh 8 MB arrays cost page faults
         values = frame[col].to_numpy()
         if values.dtype.kind == "f":
-            values = values + 0.0  # -0.0 == 0.0
-        bits = values.view(np.uint64) if values.dtype.itemsize == 8 else values.astype(np.uint64)
-        digest = (digest ^ bits) * np.uint64(0x9E3779B97F4A7C15)
-        digest ^= digest >> np.uint64(29)
+            bits = np.add(values, 0.0, out=scratch.view(np.float64)).view(np.uint64)  # -0.0 == 0.0
+        else:
+            bits = values.view(np.uint64) if values.dtype.itemsize == 8 else values.astype(np.uint64)
+        digest ^= bits
+        digest *= np.uint64(0x9E3779B97F4A7C15)
+        digest ^= np.right_shift(digest, np.uint64(29), out=scratch)
+    candidates = None  # rows that share a 20-bit bucket of the key in every window so far (np.bincount)
+    for shift in (44, 24, 4, 34, 14, 0):
+        key = digest if candidates is None else digest[candidates]
+        bucket = ((key >> np.uint64(shift)) & np.uint64(0xFFFFF)).astype(np.intp)
+        shared = np.bincount(bucket, minlength=1 << 20)[bucket] > 1
+        candidates = np.flatnonzero(shared) if candidates is None else candidates[shared]
+        if len(candidates) == 0:
+            break
     out = np.zeros(len(frame), dtype=bool)
-    if not pd.Index(digest).is_unique:
-        candidates = pd.Series(digest).duplicated(keep=False).to_numpy()
-        out[candidates] = frame[candidates].duplicated().to_numpy()
+    if len(candidates):
+        out[candidates] = frame.iloc[candidates].duplicated().to_numpy()
     return pd.Series(out, index=frame.index)
 
 
