@@ -7,8 +7,9 @@ Big5; never latin-1) -> delimiter sniffed on the header region -> header row fou
 column -> warnings (refunds, duplicates, ambiguous dates, several currencies).
 
 Fast path: a clean UTF-8 CSV is parsed once by pyarrow; columns pyarrow already typed are not parsed
-again, and text dates are parsed once per distinct value. Anything pyarrow refuses (ragged rows, odd
-quoting) is re-read with the csv module.
+again, text dates are parsed once per distinct value, and nothing loops over rows in Python. Anything
+pyarrow refuses (ragged rows, odd quoting) is re-read with the csv module. Works on pandas 2.2+ and 3.x
+(text columns are TEXT_DTYPE on both).
 
 >>> ds = read_table("客户编号,日期,销售额\\n0001,2024/3/5,\\"￥1,200\\"\\n".encode("gbk"), "orders.csv")
 >>> ds.kind, ds.frame["customer_id"][0], float(ds.frame["revenue"][0]), ds.reports[0].encoding
@@ -44,6 +45,7 @@ from tools.schemas import (
     ID_COLUMNS,
     SCHEMAS,
     SIGNATURE,
+    TEXT_DTYPE,
     canonical_name,
     column_type,
     covered_columns,
@@ -116,6 +118,7 @@ class _Raw:
     warnings: list[Msg] = field(default_factory=list)
     typed: bool = False  # pyarrow already typed the columns (fast path)
     day_columns: frozenset[str] = frozenset()  # pyarrow date32 columns: dates at midnight already
+    padded: bool = False  # text values may carry spaces to trim (pyarrow does not trim)
 
 
 def _error(code: str, en: str, zh: str) -> IngestError:
@@ -416,17 +419,18 @@ def _parse_csv(
             break
     raw: _Raw | None = None
     if len(data) - offset < 4096 and not data[offset:].strip(b" \t\r\n,;|"):
-        raw = _Raw(pd.DataFrame({c: pd.Series(dtype="str") for c in names}), header_end, lambda p: p)
+        raw = _Raw(pd.DataFrame({c: pd.Series(dtype=TEXT_DTYPE) for c in names}), header_end, lambda p: p)
     else:
         body = pa.py_buffer(data)[offset:]
         try:
             raw = _arrow_body(body, names, sep, _string_columns(names, overrides), header_end)
+            raw.padded = data.find(b" ", offset) >= 0  # memchr: cheap, and spares every column a scan
         except pa.ArrowInvalid as exc:
             raw = None  # ragged rows, odd quoting: the csv module copes
             if "conversion error" in str(exc):  # a type guessed from the first block fails later on
                 with contextlib.suppress(pa.ArrowInvalid):
                     raw = _arrow_body(body, names, sep, set(names), header_end)
-                    raw.typed = False
+                    raw.typed, raw.padded = False, True
     if raw is None:
         try:
             text = data[offset:].decode("utf-8")
@@ -457,7 +461,8 @@ def _arrow_body(body: pa.Buffer, names: list[str], sep: str, text_cols: set[str]
         table = table.set_column(
             table.schema.get_field_index(name), name, table[name].cast(pa.timestamp("ns"))
         )
-    frame = table.to_pandas(date_as_object=False, split_blocks=True)
+    text = {pa.string(): TEXT_DTYPE, pa.large_string(): TEXT_DTYPE}
+    frame = table.to_pandas(date_as_object=False, split_blocks=True, types_mapper=text.get)
 
     def line_of(positions: np.ndarray) -> np.ndarray:
         arr = np.frombuffer(body, dtype=np.uint8)
@@ -527,7 +532,7 @@ def _rows_frame(rows: list[list[str | None]], lines: list[int], names: list[str]
     fixed = [r[:width] if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows]
     frame = pd.DataFrame(fixed, columns=names, dtype=object) if fixed else pd.DataFrame(columns=names)
     for col in names:
-        s = frame[col].astype("str").str.strip()
+        s = frame[col].astype(TEXT_DTYPE).str.strip()
         frame[col] = s.mask(s == "")
     return _Raw(frame, 1, lambda positions: line_arr[positions], warnings=warnings)
 
@@ -613,24 +618,27 @@ _YMD = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT].*
 
 def _text(s: pd.Series) -> pd.Series:
     """NFKC-normalised, trimmed strings (NaN stays NaN)."""
-    values = pa.array(s.astype("str"), from_pandas=True)
+    values = pa.array(s.astype(TEXT_DTYPE), from_pandas=True)
     values = pc.utf8_trim_whitespace(pc.utf8_normalize(values, "NFKC"))
-    return pd.Series(pd.array(values, dtype="str"), index=s.index)
+    return pd.Series(pd.array(values, dtype=TEXT_DTYPE), index=s.index)
 
 
 def _is_text(s: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(s) or s.dtype == object
 
 
-def _to_text(s: pd.Series) -> pd.Series:
-    """ids and text attributes: strings exactly as in the file, trimmed; blank -> missing."""
+def _to_text(s: pd.Series, padded: bool = True) -> pd.Series:
+    """ids and text attributes: strings exactly as in the file, trimmed; blank -> missing.
+
+    ``padded=False``: the file has no spaces at all, so there is nothing to trim.
+    """
     if pd.api.types.is_float_dtype(s) and s.dropna().mod(1).eq(0).all():
         s = s.astype("Int64")
-    s = s.astype("str")
+    s = s.astype(TEXT_DTYPE)
+    if not padded:
+        return s
     values = pa.array(s, from_pandas=True)
-    if pc.any(pc.match_substring(values, " ")).as_py() and (  # one cheap pass first: any space at all
-        pc.any(pc.starts_with(values, " ")).as_py() or pc.any(pc.ends_with(values, " ")).as_py()
-    ):
+    if pc.any(pc.starts_with(values, " ")).as_py() or pc.any(pc.ends_with(values, " ")).as_py():
         s = s.str.strip()
         s = s.mask(s == "")
     return s
@@ -667,7 +675,9 @@ def _dates_from_numbers(x: pd.Series) -> pd.Series:
     """yyyymmdd integers or Excel serial day numbers -> dates (NaT otherwise)."""
     x = pd.to_numeric(x, errors="coerce")
     ymd = pd.to_datetime(
-        x.where(x.between(19000101, 21001231)).astype("Int64").astype("str"), format="%Y%m%d", errors="coerce"
+        x.where(x.between(19000101, 21001231)).astype("Int64").astype(TEXT_DTYPE),
+        format="%Y%m%d",
+        errors="coerce",
     )
     serial = pd.to_datetime(x.where(x.between(20000, 80000)), unit="D", origin="1899-12-30", errors="coerce")
     return ymd.fillna(serial)
@@ -712,8 +722,8 @@ def _to_date(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         values = _dates_from_numbers(s).astype(DATE_DTYPE)
         return values, values.isna() & s.notna()
-    codes, uniques = pd.factorize(s.astype("str"))
-    u = _text(pd.Series(uniques, dtype="str"))
+    codes, uniques = pd.factorize(s.astype(TEXT_DTYPE))
+    u = _text(pd.Series(uniques, dtype=TEXT_DTYPE))
     parsed = _parse_date_strings(u, order).dt.normalize().to_numpy()
     blank = u.str.lower().isin(_NA).to_numpy()
     values = np.where(codes >= 0, parsed[codes.clip(0)], np.datetime64("NaT"))
@@ -728,7 +738,7 @@ def _day_order(columns: list[pd.Series]) -> tuple[str, str | None]:
     for s in columns:
         if not _is_text(s):
             continue
-        u = _text(pd.Series(s.dropna().unique(), dtype="str"))
+        u = _text(pd.Series(s.dropna().unique(), dtype=TEXT_DTYPE))
         parts = u.str.extract(_DMY).dropna()
         if parts.empty:
             continue
@@ -747,8 +757,8 @@ def _to_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """yes/no, y/n, 1/0, true/false, 是/否, 已流失/未流失 ... -> nullable boolean, and a bad-value mask."""
     if pd.api.types.is_bool_dtype(s):
         return s.astype("boolean"), pd.Series(False, index=s.index)
-    codes, uniques = pd.factorize(s.astype("str"))
-    u = _text(pd.Series(uniques, dtype="str")).str.lower()
+    codes, uniques = pd.factorize(s.astype(TEXT_DTYPE))
+    u = _text(pd.Series(uniques, dtype=TEXT_DTYPE)).str.lower()
     truth = pd.Series(pd.NA, index=u.index, dtype="boolean")
     truth[u.isin(_TRUE) | (u.str.startswith("已") & ~u.isin(_FALSE))] = True
     truth[u.isin(_FALSE) | u.str.match(r"^(未|不|非|没)")] = False
@@ -778,15 +788,15 @@ def _required(kind: str) -> set[str]:
 
 def _blank_rows(frame: pd.DataFrame) -> pd.Series:
     """Rows with no value at all (Excel's empty rows, ',,,,' lines)."""
-    blank = frame.iloc[:, 0].isna()
+    blank = frame.iloc[:, 0].isna().to_numpy(copy=True)
     if blank.any():
-        blank[blank] = frame[blank].isna().all(axis=1)
-    return blank
+        blank[blank] = frame[blank].isna().all(axis=1).to_numpy()
+    return pd.Series(blank, index=frame.index)
 
 
 def _prefix_hits(s: pd.Series) -> np.ndarray:
     """Rows whose text starts like a total keyword (a cheap pyarrow prefilter: first three UTF-8 bytes)."""
-    text = pc.cast(pa.array(s.astype("str"), from_pandas=True), pa.large_binary())
+    text = pc.cast(pa.array(s.astype(TEXT_DTYPE), from_pandas=True), pa.large_binary())
     hits = pc.is_in(pc.binary_slice(text, 0, 3), value_set=_TOTAL_HEADS)
     return pc.fill_null(hits, False).to_numpy(zero_copy_only=False)
 
@@ -794,7 +804,7 @@ def _prefix_hits(s: pd.Series) -> np.ndarray:
 def _says_total(values: pd.Series, exact: bool) -> np.ndarray:
     """Cells that are a total label: 'Total', '合计：' (exact) or start with one ('Total 2024')."""
     pattern = _TOTAL_EXACT if exact else _TOTAL_PREFIX
-    norm = values.astype("str").str.normalize("NFKC").str.strip().str.lower()
+    norm = values.astype(TEXT_DTYPE).str.normalize("NFKC").str.strip().str.lower()
     return norm.map(lambda v: isinstance(v, str) and bool(pattern.match(v))).to_numpy(dtype=bool)
 
 
@@ -827,7 +837,7 @@ def _total_rows(frame: pd.DataFrame, mapped: set[str]) -> pd.Series:
 
 
 def _convert(
-    frame: pd.DataFrame, mapped: set[str], sep: str | None, days: set[str]
+    frame: pd.DataFrame, mapped: set[str], raw: _Raw, days: set[str]
 ) -> tuple[pd.DataFrame, str | None]:
     """Canonical dtypes for mapped columns; unparseable values stay as the raw text for pandera to report.
 
@@ -840,12 +850,12 @@ def _convert(
         s = frame[col]
         kind = column_type(col)
         if kind in ("id", "text"):
-            frame[col] = _to_text(s)
+            frame[col] = _to_text(s, raw.padded)
             continue
         if kind == "number":
-            values, bad = _to_number(s, None if sep == ";" else False)
+            values, bad = _to_number(s, None if raw.delimiter == ";" else False)
         elif kind == "date":
-            values, bad = (s, s.isna() & False) if col in days else _to_date(s, order)
+            values, bad = (s, pd.Series(False, index=s.index)) if col in days else _to_date(s, order)
         else:
             values, bad = _to_bool(s)
         frame[col] = values.astype(object).where(~bad, s) if bad.any() else values
@@ -971,7 +981,8 @@ def _canonicalise(raw: _Raw, name: str, overrides: dict[str, str] | None, forced
     rename.update(mapping)
     unmapped = [rename[c] for c in columns if c not in mapping]
     source_of = {canon: src for src, canon in mapping.items()}
-    frame = raw.frame.rename(columns=rename)
+    frame = raw.frame.copy(deep=False)  # no data copy, on pandas 2 (no copy-on-write) too
+    frame.columns = [rename[c] for c in columns]
     blank = _blank_rows(frame)
     if blank.any():
         frame = frame[~blank]
@@ -993,7 +1004,7 @@ def _canonicalise(raw: _Raw, name: str, overrides: dict[str, str] | None, forced
         )
         frame = frame[~totals]
 
-    frame, ambiguous = _convert(frame, mapped, raw.delimiter, {rename[c] for c in raw.day_columns})
+    frame, ambiguous = _convert(frame, mapped, raw, {rename[c] for c in raw.day_columns})
     if not raw.typed:
         for col in unmapped:
             frame[col] = _numeric_if_clean(frame[col])
@@ -1039,7 +1050,7 @@ def _canonicalise(raw: _Raw, name: str, overrides: dict[str, str] | None, forced
         if frame[col].dtype == "boolean" and col in mapped and not frame[col].isna().any():
             frame[col] = frame[col].astype(bool)
     warnings += _value_warnings(frame, raw.line_of, ambiguous)
-    frame = frame.reset_index(drop=True)
+    frame.index = pd.RangeIndex(len(frame))
     report = IngestReport(
         filename=name,
         kind=kind,

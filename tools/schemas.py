@@ -19,6 +19,7 @@ import re
 import unicodedata
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -67,8 +68,9 @@ NUMBER_COLUMNS = tuple(
     " current_assets current_liabilities inventory cash ebit interest_expense retained_earnings sales equity"
     " market_value_equity score response_hours spend leads new_customers".split()
 )
-#: Canonical dtypes: ids and text are pandas "str", dates naive day-precision datetimes, numbers float64,
-#: flags bool (pandas "boolean" when some values are missing).
+#: Canonical dtypes: ids and text are TEXT_DTYPE (pandas 3's default "str"; the same dtype on pandas 2.x),
+#: dates naive day-precision datetimes, numbers float64, flags bool ("boolean" when values are missing).
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 DATE_DTYPE = "datetime64[ns]"
 
 
@@ -359,7 +361,7 @@ def examples(column: str, n: int = 3) -> list[str]:
 
 # --- pandera schemas ---------------------------------------------------------------------------------
 
-_DTYPES = {"id": "str", "text": None, "date": DATE_DTYPE, "number": "float64", "bool": "boolean"}
+_DTYPES = {"id": None, "text": None, "date": DATE_DTYPE, "number": "float64", "bool": "boolean"}
 _CHECKS: dict[str, list[pa.Check]] = {
     "score": [pa.Check.ge(0)],
     "response_hours": [pa.Check.ge(0)],
