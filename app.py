@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.input_widget import Select, TextInput
 
 from agent import compose, engine, intents
 from agent.session import Session
@@ -48,11 +49,42 @@ async def say_sorry(exc: BaseException) -> None:
 
 @cl.on_app_startup
 async def warm_demo_data() -> None:
-    """Build the demo company once per process so the first chat starts quickly."""
+    """Build the demo company and the playbook index once per process so the first chat starts quickly."""
     try:
         await asyncio.to_thread(Session, True)
     except Exception:  # a broken demo must not stop the server; chat start reports it
         log.exception("custfin: could not prepare the demo data")
+    try:
+        from agent.retrieval import get_store
+
+        await asyncio.to_thread(get_store)
+    except Exception:  # recommendations are optional; answers still work without them
+        log.exception("custfin: could not index the playbooks")
+
+
+async def send_chat_settings(session: Session) -> None:
+    """Chat settings: engine (auto / offline / model) and model name."""
+    await cl.ChatSettings(
+        [
+            Select(
+                id="engine",
+                label="Engine / 引擎",
+                values=["auto", "offline", "model"],
+                initial_value=session.engine,
+                description="auto uses the model when one is configured (OPENAI_API_KEY / OPENAI_BASE_URL).",
+            ),
+            TextInput(id="model", label="Model / 模型", initial=session.model_name or session.settings.model),
+        ]
+    ).send()
+
+
+@cl.on_settings_update
+async def on_settings_update(settings: dict[str, Any]) -> None:
+    session = await get_session()
+    if settings.get("engine") in ("auto", "offline", "model"):
+        session.engine = settings["engine"]
+    model = str(settings.get("model") or "").strip()
+    session.model_name = model or None
 
 
 @cl.on_chat_start
@@ -67,6 +99,10 @@ async def on_chat_start() -> None:
         await say_sorry(exc)
         return
     await cl.Message(content=text).send()
+    try:
+        await send_chat_settings(session)
+    except Exception:  # settings are a convenience; the chat works without them
+        log.exception("custfin: could not send chat settings")
 
 
 @cl.on_message
@@ -104,8 +140,17 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
 
 
 async def answer_question(session: Session, question: str) -> None:
+    streamed = cl.Message(content="")
+    started = False
+
+    def on_token(token: str) -> None:  # called from the worker thread while the model streams
+        nonlocal started
+        if token:
+            started = True
+            cl.run_sync(streamed.stream_token(token))
+
     try:
-        result = await asyncio.to_thread(engine.answer, question, session)
+        result = await asyncio.to_thread(engine.answer, question, session, session.engine, None, on_token)
         lang = result.language
         for run in result.runs:
             async with cl.Step(name=run.tool, type="tool", show_input="json") as step:
@@ -115,6 +160,10 @@ async def answer_question(session: Session, question: str) -> None:
         content, elements = await asyncio.to_thread(render_answer, result)
     except Exception as exc:
         await say_sorry(exc)
+        return
+    if started:  # replace the streamed draft with the checked answer (numbers verified, ids restored)
+        streamed.content, streamed.elements = content, elements
+        await streamed.update()
         return
     await cl.Message(content=content, elements=elements).send()
 

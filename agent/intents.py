@@ -98,6 +98,7 @@ def parse(question: str, context: Context) -> Intent:
     s = text.lower()
     s, customer = _take_customer(s, text, context.customers)
     s = _digits(s)
+    change = _price_change(s)
     s = _PERCENT.sub(" percentx ", s)
     ref = context.as_of or date.today()  # today only as a last resort: no data, no reference date
     s, period = _take_period(s, ref, context.fiscal_year_start_month)
@@ -109,6 +110,8 @@ def parse(question: str, context: Context) -> Intent:
     _combos(original, found)
     found.n, prefix_order = _take_count(views, language)
     args = _arguments(found, prefix_order, period, customer)
+    if change is not None:
+        args["price_change"] = change
     if "group_by" not in args:
         dim = _value_dimension(original, context.values, args)
         if dim is not None:
@@ -226,6 +229,17 @@ _EN_COMPOUND = re.compile(rf"\b({'|'.join(_EN_TENS)})[\s-]({'|'.join(_EN_UNITS)}
 _EN_WORD = re.compile(rf"\b(?:a\s+)?({'|'.join(sorted(V.EN_NUMBERS, key=len, reverse=True))})\b")
 _EN_ONE = re.compile(rf"\b(?:one|a single)\s+(?=(?:{'|'.join(V.EN_ONE_BEFORE_UNITS)}))")
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent\b|per\s+cent\b|pct\b)|百分之\s*\d+(?:\.\d+)?")
+_PERCENT_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b|pct\b)")
+
+
+def _price_change(s: str) -> float | None:
+    """A stated relative price change: '5% price rise' -> 0.05, '降价10%' -> -0.1 (sign from PRICE_DOWN_WORDS)."""
+    m = _PERCENT_VALUE.search(s)
+    if m is None:
+        return None
+    value = float(m.group(1)) / 100
+    down = any((w in s) if _has_cjk(w) else re.search(rf"\b{re.escape(w)}", s) for w in V.PRICE_DOWN_WORDS)
+    return -value if down else value
 
 
 def cn_number(run: str) -> int | None:

@@ -74,6 +74,13 @@ class Session:
         self.last_tool: str | None = None
         self.last_arguments: dict[str, Any] = {}
         self.findings: list = []
+        self.known_findings: dict[str, Any] = {}  # finding name -> latest Finding, across tools run
+        # Engine choice (chat settings may change it) and the language-model conversation state.
+        self.engine: str = "auto"
+        self.model_name: str | None = None
+        self.pseudonyms: dict[str, str] = {}  # customer id -> pseudonym sent to the model
+        self.llm_history: list[tuple[str, str]] = []  # (role, text) as the model saw it
+        self._playbooks = None
         self._context_cache: tuple[int, Context] | None = None
         self._version = 0
         if demo:
@@ -135,13 +142,29 @@ class Session:
         self._changed()
         return outcomes
 
+    def dependency(self, name: str) -> Any:
+        """A service a tool declares in ``ToolSpec.deps`` (injected by the engine, never by a model)."""
+        if name == "playbooks":
+            if self._playbooks is None:
+                from agent.retrieval import get_store
+
+                self._playbooks = get_store(self.settings)
+            return self._playbooks
+        raise KeyError(f"no dependency named {name!r}")
+
+    def set_playbooks(self, store: Any) -> None:
+        """Use this playbook store (tests inject one built from fixture playbooks)."""
+        self._playbooks = store
+
     def remember(self, tool: str, arguments: dict[str, Any], findings: list) -> None:
         self.last_tool, self.last_arguments = tool, arguments
         self.findings = findings
+        self.known_findings.update({f.name: f for f in findings})
 
     def forget_last_call(self) -> None:
         """Drop follow-up context (new data, or a batch line that must stand alone)."""
         self.last_tool, self.last_arguments, self.findings = None, {}, []
+        self.known_findings = {}
 
     def _changed(self) -> None:
         self._version += 1

@@ -23,6 +23,41 @@ class Settings:
     demo_customers: int = field(default_factory=lambda: _int("CUSTFIN_DEMO_CUSTOMERS", 400))
     demo_seed: int = field(default_factory=lambda: _int("CUSTFIN_DEMO_SEED", 7))
     max_question_chars: int = field(default_factory=lambda: _int("CUSTFIN_MAX_QUESTION_CHARS", 2000))
+    # Playbooks and retrieval (agent/retrieval.py)
+    playbooks_dir: Path = field(
+        default_factory=lambda: Path(
+            os.environ.get("CUSTFIN_PLAYBOOKS_DIR") or Path(__file__).resolve().parents[1] / "playbooks"
+        )
+    )
+    embeddings: str = field(default_factory=lambda: (_str("CUSTFIN_EMBEDDINGS") or "hashing").lower())
+    embedding_model: str = field(
+        default_factory=lambda: _str("CUSTFIN_EMBEDDING_MODEL") or "text-embedding-3-small"
+    )
+    # Language model (agent/llm.py): used when an API key or a base URL is set
+    openai_api_key: str | None = field(default_factory=lambda: _str("OPENAI_API_KEY"), repr=False)
+    openai_base_url: str | None = field(default_factory=lambda: _str("OPENAI_BASE_URL"))
+    model: str = field(default_factory=lambda: _str("CUSTFIN_MODEL") or "gpt-4o-mini")
+    pseudonymise: bool = field(default_factory=lambda: _bool("CUSTFIN_PSEUDONYMISE", True))
+    model_timeout: int = field(default_factory=lambda: _int("CUSTFIN_MODEL_TIMEOUT", 60))
+    model_max_tokens: int = field(default_factory=lambda: _int("CUSTFIN_MODEL_MAX_TOKENS", 1500))
+    model_max_steps: int = field(default_factory=lambda: _int("CUSTFIN_MODEL_MAX_STEPS", 8))
+
+    @property
+    def model_configured(self) -> bool:
+        """True when an OpenAI-compatible endpoint is configured (API key and/or base URL)."""
+        return bool(self.openai_api_key or self.openai_base_url)
+
+
+def _str(name: str, default: str | None = None) -> str | None:
+    raw = os.environ.get(name, "").strip()
+    return raw or default
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw not in ("0", "false", "no", "off")
 
 
 def load() -> Settings:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tools.errors import ToolInputError
 from tools.text import Msg
@@ -53,23 +57,87 @@ class IngestReport:
 
 @dataclass
 class Dataset:
-    """One canonical table (possibly appended from several files)."""
+    """One canonical table (possibly appended from several files).
+
+    The frame is treated as immutable once loaded: replace ``frame`` (a new object) rather than editing
+    it in place, so that :attr:`fingerprint` (cached per frame object) stays right.
+    """
 
     kind: str
     frame: pd.DataFrame
     reports: list[IngestReport] = field(default_factory=list)
+    _fingerprint: tuple[weakref.ref[pd.DataFrame], str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def filenames(self) -> list[str]:
         return [r.filename for r in self.reports]
 
+    @property
+    def fingerprint(self) -> str:
+        """:func:`frame_fingerprint` of ``frame``, computed once per frame object."""
+        cached = self._fingerprint
+        if cached is not None and cached[0]() is self.frame:
+            return cached[1]
+        digest = frame_fingerprint(self.frame)
+        self._fingerprint = (weakref.ref(self.frame), digest)
+        return digest
+
 
 def frame_fingerprint(frame: pd.DataFrame) -> str:
-    """sha256 over the canonical frame's columns and values (order-sensitive)."""
+    """sha256 over the frame's shape, column names, dtypes and values, column by column (order-sensitive).
+
+    The raw column buffers are hashed: numpy bytes for numeric, boolean and datetime columns; for
+    Arrow-backed strings the validity, the string lengths and the UTF-8 bytes (independent of how the
+    column is chunked); anything else through ``pd.util.hash_pandas_object``. Deterministic across runs
+    and processes for the same data.
+    """
     digest = hashlib.sha256()
-    digest.update("|".join(map(str, frame.columns)).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    digest.update(f"{len(frame)}x{frame.shape[1]}".encode())
+    for i in range(frame.shape[1]):
+        column = frame.iloc[:, i]
+        digest.update(f"\x00{frame.columns[i]}\x00{column.dtype}\x00".encode())
+        _hash_values(digest, column)
     return digest.hexdigest()
+
+
+def _hash_values(digest: hashlib._Hash, column: pd.Series) -> None:
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biufcmM":
+        digest.update(np.ascontiguousarray(column.to_numpy()).view(np.uint8))
+        return
+    chunks = getattr(column.array, "_pa_array", None)  # Arrow-backed (pandas' str / string[pyarrow])
+    if isinstance(chunks, pa.ChunkedArray) and (
+        pa.types.is_string(chunks.type) or pa.types.is_large_string(chunks.type)
+    ):
+        _hash_arrow_strings(digest, chunks)
+        return
+    digest.update(pd.util.hash_pandas_object(column, index=False).to_numpy().view(np.uint8))
+
+
+def _hash_arrow_strings(digest: hashlib._Hash, chunks: pa.ChunkedArray) -> None:
+    """Validity, lengths and UTF-8 bytes of a string column, each hashed apart so chunking does not matter.
+
+    Only each chunk's own slice of the (possibly shared) buffers is read.
+    """
+    validity, lengths, data = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
+    if chunks.null_count:
+        validity.update(pc.is_valid(chunks).to_numpy(zero_copy_only=False).view(np.uint8))
+    for chunk in chunks.chunks:
+        if len(chunk) == 0:
+            continue
+        if chunk.null_count:
+            chunk = pc.fill_null(chunk, "")  # what a null slot covers in the buffers is unspecified
+        _, offsets_buf, data_buf = chunk.buffers()
+        width = np.dtype(np.int64 if pa.types.is_large_string(chunk.type) else np.int32)
+        offsets = np.frombuffer(
+            offsets_buf, dtype=width, count=len(chunk) + 1, offset=chunk.offset * width.itemsize
+        )
+        lengths.update(np.diff(offsets).astype(np.int32, copy=False).view(np.uint8))
+        if data_buf is not None:
+            data.update(memoryview(data_buf)[int(offsets[0]) : int(offsets[-1])])
+    for part in (validity, lengths, data):
+        digest.update(part.digest())
 
 
 class DatasetBundle:
@@ -141,7 +209,7 @@ class DatasetBundle:
         for kind in sorted(kinds if kinds is not None else self.datasets):
             if kind in self.datasets:
                 digest.update(kind.encode())
-                digest.update(frame_fingerprint(self.datasets[kind].frame).encode())
+                digest.update(self.datasets[kind].fingerprint.encode())
         return digest.hexdigest()
 
     def __contains__(self, kind: object) -> bool:

@@ -19,7 +19,8 @@ class KaplanMeier:
     """A fitted Kaplan-Meier curve.
 
     S(t) = prod_{t_i <= t} (1 - d_i / n_i), over the distinct event times t_i, with d_i events and
-    n_i subjects at risk just before t_i (censored subjects count as at risk up to their time).
+    n_i subjects at risk just before t_i (censored subjects count as at risk up to their time). With
+    delayed entry (left truncation) the risk set at t is {j : entry_j < t <= duration_j}.
 
     Examples
     --------
@@ -47,29 +48,44 @@ class KaplanMeier:
         return 1.0 if idx < 0 else float(self.survival[idx])
 
 
-def _validated(durations: object, observed: object) -> tuple[np.ndarray, np.ndarray]:
+def _validated(
+    durations: object, observed: object, entry: object | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arrays (t, e, entry); subjects whose entry is not before their duration are dropped."""
     t = np.asarray(durations, dtype=float)
     e = np.asarray(observed, dtype=bool)
-    if t.shape != e.shape or t.ndim != 1:
-        raise ValueError("durations and observed must be 1-D and of the same length")
+    a = np.zeros_like(t) if entry is None else np.asarray(entry, dtype=float)
+    if t.shape != e.shape or t.shape != a.shape or t.ndim != 1:
+        raise ValueError("durations, observed and entry must be 1-D and of the same length")
     if t.size == 0:
         raise ValueError("no subjects")
-    if np.isnan(t).any() or (t < 0).any():
+    if np.isnan(t).any() or (t < 0).any() or np.isnan(a).any():
         raise ValueError("durations must be non-negative numbers")
-    return t, e
+    keep = (a < t) | ((a == 0) & (t == 0))
+    return t[keep], e[keep], a[keep]
 
 
-def kaplan_meier(durations: object, observed: object) -> KaplanMeier:
-    """Fit the Kaplan-Meier estimator; ``observed`` is 1/True for an event, 0/False for censored."""
-    t, e = _validated(durations, observed)
-    times, inverse = np.unique(t, return_inverse=True)
-    events = np.bincount(inverse, weights=e, minlength=times.size)
-    leaving = np.bincount(inverse, minlength=times.size)
-    at_risk = t.size - np.concatenate([[0], np.cumsum(leaving)[:-1]])
-    keep = events > 0
-    times, events, at_risk = times[keep], events[keep], at_risk[keep]
+def _risk_counts(
+    t: np.ndarray, e: np.ndarray, a: np.ndarray, times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Subjects at risk (entry < time <= duration; entry 0 counts from time 0) and events at each time."""
+    ts, started = np.sort(t), np.sort(a[a > 0])
+    at_risk = (ts.size - np.searchsorted(ts, times, side="left")) - (
+        started.size - np.searchsorted(started, times, side="left")
+    )
+    ev = np.sort(t[e])
+    events = np.searchsorted(ev, times, side="right") - np.searchsorted(ev, times, side="left")
+    return at_risk.astype(float), events.astype(float)
+
+
+def kaplan_meier(durations: object, observed: object, entry: object | None = None) -> KaplanMeier:
+    """Fit the Kaplan-Meier estimator; ``observed`` is 1/True for an event, 0/False for censored;
+    ``entry`` (optional) is each subject's delayed-entry time."""
+    t, e, a = _validated(durations, observed, entry)
+    times = np.unique(t[e])
+    at_risk, events = _risk_counts(t, e, a, times)
     survival = np.cumprod(1.0 - events / at_risk)
-    return KaplanMeier(times, survival, at_risk.astype(float), events)
+    return KaplanMeier(times, survival, at_risk, events)
 
 
 @dataclass(frozen=True)
@@ -83,29 +99,35 @@ class LogRank:
     expected: np.ndarray
 
 
-def logrank(durations: object, observed: object, groups: object) -> LogRank:
-    """Log-rank (Mantel-Cox) test that k groups share one survival curve.
+def logrank(durations: object, observed: object, groups: object, entry: object | None = None) -> LogRank:
+    """Log-rank (Mantel-Cox) test that k groups share one survival curve (delayed entry allowed).
 
-    At each distinct event time j: E_gj = d_j n_gj / n_j; U = sum_j (O_gj - E_gj);
+    At each distinct event time j, over the risk sets of ``kaplan_meier``: E_gj = d_j n_gj / n_j;
+    U = sum_j (O_gj - E_gj);
     V_gh = sum_j d_j (n_j - d_j) / (n_j - 1) * n_gj / n_j * (1[g = h] - n_hj / n_j);
     chi2 = U' V^-1 U over the first k - 1 groups, with k - 1 degrees of freedom.
     """
-    t, e = _validated(durations, observed)
-    g = np.asarray(groups)
-    labels, gi = np.unique(g, return_inverse=True)
+    g_all = np.asarray(groups)
+    if g_all.shape != np.shape(durations):
+        raise ValueError("groups must have one label per subject")
+    t_all = np.asarray(durations, dtype=float)
+    a_all = np.zeros(t_all.shape) if entry is None else np.asarray(entry, dtype=float)
+    keep = (a_all < t_all) | ((a_all == 0) & (t_all == 0))
+    t, e, a = _validated(t_all[keep], np.asarray(observed)[keep], a_all[keep])
+    labels, gi = np.unique(g_all[keep], return_inverse=True)
     k = labels.size
     if k < 2:
         raise ValueError("the log-rank test needs at least two groups")
     times = np.unique(t[e])
-    # subjects at risk (t >= time) and events (t == time & observed) per group and event time
-    at_risk = np.stack([(t[gi == i][:, None] >= times[None, :]).sum(axis=0) for i in range(k)])
-    events = np.stack(
-        [((t[gi == i][:, None] == times[None, :]) & e[gi == i][:, None]).sum(axis=0) for i in range(k)]
-    )
-    n, d = at_risk.sum(axis=0).astype(float), events.sum(axis=0).astype(float)
+    counts = [_risk_counts(t[gi == i], e[gi == i], a[gi == i], times) for i in range(k)]
+    at_risk = np.stack([c[0] for c in counts])
+    events = np.stack([c[1] for c in counts])
+    n, d = at_risk.sum(axis=0), events.sum(axis=0)
+    live = n > 0
+    at_risk, events, n, d = at_risk[:, live], events[:, live], n[live], d[live]
     share = at_risk / n
     expected = (d * share).sum(axis=1)
-    observed_ = events.sum(axis=1).astype(float)
+    observed_ = events.sum(axis=1)
     factor = np.where(n > 1, d * (n - d) / np.maximum(n - 1, 1), 0.0)
     v = np.einsum("j,gj,hj->gh", factor, share, -share)
     v[np.diag_indices(k)] += (factor * share).sum(axis=1)

@@ -268,10 +268,10 @@ def test_rfm_segments(question, segment):
     assert (intent.tool, intent.arguments.get("segment")) == ("rfm_segments", segment)
 
 
-def test_clv_model_is_historical():
+def test_clv_model_follows_the_wording():
     assert parse("customer lifetime value", ctx()).arguments["model"] == "historical"
-    # a model the Params do not allow (yet) is never passed
-    assert parse("BG/NBD customer lifetime value", ctx()).arguments["model"] == "historical"
+    assert parse("BG/NBD customer lifetime value", ctx()).arguments["model"] == "bgnbd"
+    assert parse("预测每个客户未来一年的价值", ctx()).arguments["model"] == "bgnbd"
 
 
 def test_arguments_fit_the_tool_params():
@@ -405,16 +405,8 @@ def test_detect_language():
         "   ",
         "???",
         "2024",
-        "which customers are likely to churn?",
-        "哪些客户会流失",
-        "what is our DSO?",
-        "应收账款账龄",
-        "credit limits for our customers",
-        "price elasticity by product",
-        "marketing ROI by channel",
-        "NPS by segment",
-        "客户满意度",
-        "what should we do about loss-making customers?",
+        "write me a poem about invoices",
+        "明天会下雨吗",
     ],
 )
 def test_unmappable_and_later_tools_get_no_tool(question):
@@ -423,22 +415,22 @@ def test_unmappable_and_later_tools_get_no_tool(question):
 
 
 def test_only_registered_tools_are_returned(monkeypatch):
-    later = [t for t in V.TOOL_KEYWORDS if t not in TOOLS]
-    assert "churn_risk" in later and "receivables_aging" in later
+    later = [t for t in V.TOOL_KEYWORDS if t not in TOOLS and not t.startswith("_")]
     for tool in later:
         for phrase in list(V.TOOL_KEYWORDS[tool])[:3]:
             assert parse(phrase, ctx()).tool is None, phrase
     # even with a previous call to an unknown tool, nothing unregistered comes back
-    intent = parse("and by region?", ctx(last_tool="churn_risk", last_arguments={}))
+    intent = parse("and by region?", ctx(last_tool="no_such_tool", last_arguments={}))
     assert intent.tool is None or intent.tool in TOOLS
 
 
 def test_a_newly_registered_tool_is_one_data_entry_away(monkeypatch):
     """Registering a tool makes its (already listed) vocabulary answer with it."""
-    fake = dict(TOOLS)
-    fake["churn_risk"] = TOOLS["rfm_segments"]  # stand-in spec: only the name matters here
+    fake = {name: spec for name, spec in TOOLS.items() if name != "receivables_aging"}
     monkeypatch.setattr(intents, "TOOLS", fake)
-    assert parse("which customers are likely to churn?", ctx()).tool == "churn_risk"
+    assert parse("what is our DSO?", ctx()).tool is None  # recognised, but not registered: no guess
+    fake["receivables_aging"] = TOOLS["receivables_aging"]
+    assert parse("what is our DSO?", ctx()).tool == "receivables_aging"
 
 
 def test_long_and_odd_input_does_not_crash():
@@ -455,7 +447,9 @@ def test_help_text_lists_every_registered_tool_with_examples(lang):
         assert spec.description.get(lang) in text
         for example in V.HELP_TOOLS[name][1][lang]:
             assert example in text
-    assert V.LATER_TOPICS["churn_risk"].get(lang) in text
+    for name, topic in V.LATER_TOPICS.items():
+        if name not in TOOLS:
+            assert topic.get(lang) in text
 
 
 def test_help_examples_map_to_their_tool():

@@ -51,3 +51,19 @@ def test_bad_input_is_a_value_error():
         kaplan_meier([1, -2], [1, 1])
     with pytest.raises(ValueError):
         logrank([1, 2], [1, 1], ["a", "a"])
+
+
+def test_delayed_entry_risk_sets_by_hand():
+    # subjects (entry, duration, event): A (0, 2, 1), B (3, 5, 1), C (0, 6, 0), D (4, 8, 1)
+    # t=2: at risk A, C (B, D not yet entered) -> S = 1 - 1/2 = 0.5
+    # t=5: at risk B, C, D -> S = 0.5 * (1 - 1/3) = 1/3;  t=8: at risk D only -> S = 0
+    km = kaplan_meier([2, 5, 6, 8], [1, 1, 0, 1], entry=[0, 3, 0, 4])
+    assert km.at_risk.tolist() == [2, 3, 1]
+    assert km.survival == pytest.approx([0.5, 1 / 3, 0.0])
+
+
+def test_logrank_with_zero_entry_equals_plain_test():
+    t = np.array(SIX_MP + PLACEBO)
+    e = np.array(SIX_MP_EVENT + [1] * 21)
+    g = np.array(["6-MP"] * 21 + ["placebo"] * 21)
+    assert logrank(t, e, g, entry=np.zeros(42)).statistic == pytest.approx(logrank(t, e, g).statistic)

@@ -1,0 +1,452 @@
+"""The playbook store: playbooks/*.md parsed, indexed into Chroma, retrieved by finding and similarity.
+
+- Parsing: YAML front matter (see playbooks/README.md) plus an English and a Chinese body.
+- Index: a Chroma ``PersistentClient`` in ``settings.data_dir / "chroma"``, one collection per
+  embedding function; rebuilt only when the content hash of the playbook files (or the embedding
+  configuration) changes, the hash being kept in the collection metadata.
+- Embeddings: ``HashingEmbeddingFunction`` (scikit-learn HashingVectorizer over character 1-3-grams,
+  no download, works across English and Chinese) by default; ``OpenAIEmbeddingFunction`` against any
+  OpenAI-compatible endpoint when ``CUSTFIN_EMBEDDINGS=openai``. Chroma's default embedding function
+  downloads a model and is never used.
+- Each playbook is indexed as several chunks (header, when-to-use, full text, per language); a
+  playbook's score is its best chunk's cosine similarity. Metadata carry ``action_type``, one boolean
+  key ``f_<finding>`` per finding and the findings as a ``|``-delimited string, for ``where`` filters.
+
+``PlaybookStore`` implements ``tools.recommend.PlaybookStore`` (the tool's injected dependency).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
+
+from agent import settings as settings_mod
+from prompts.recommend import FINDING_LABELS
+from tools.recommend import PlaybookHit
+from tools.text import Msg
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PLAYBOOKS = ROOT / "playbooks"
+INDEX_VERSION = "3"  # bump when chunking or metadata change: forces a rebuild
+
+
+# ==================================================================================================
+# Embedding functions
+# ==================================================================================================
+# Words that carry no topic ("what should we do about ...", "我们应该怎么办"): dropped before hashing.
+ZH_STOP_WORDS = ("我们", "应该", "怎么办", "怎么", "如何", "什么", "哪些", "客户", "的", "了", "吗", "呢")
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _topic_text(text: str) -> str:
+    """NFKC, lower case, English stop words and Chinese question words removed."""
+    words = re.findall(r"[\w']+|[^\w\s]", _normalise(text))
+    text = " ".join(w for w in words if w not in ENGLISH_STOP_WORDS)
+    for word in ZH_STOP_WORDS:
+        text = text.replace(word, " ")
+    return text
+
+
+@register_embedding_function
+class HashingEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Character 1-3-gram hashing vectors (l2-normalised): offline, deterministic, multilingual."""
+
+    def __init__(
+        self, n_features: int = 2**13, ngram_min: int = 1, ngram_max: int = 3, stop_words: bool = True
+    ) -> None:
+        self.n_features, self.ngram_min, self.ngram_max = n_features, ngram_min, ngram_max
+        self.stop_words = stop_words
+        self._vectorizer = HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=(ngram_min, ngram_max),
+            n_features=n_features,
+            alternate_sign=False,
+            norm="l2",
+            preprocessor=_topic_text if stop_words else _normalise,
+        )
+
+    def __call__(self, input: Documents) -> Embeddings:
+        matrix = self._vectorizer.transform(list(input)).toarray().astype(np.float32)
+        return [row for row in matrix]
+
+    @staticmethod
+    def name() -> str:
+        return "custfin-hashing"
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:  # type: ignore[override]
+        return ["cosine", "ip", "l2"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            "n_features": self.n_features,
+            "ngram_min": self.ngram_min,
+            "ngram_max": self.ngram_max,
+            "stop_words": self.stop_words,
+        }
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> HashingEmbeddingFunction:
+        return HashingEmbeddingFunction(
+            int(config.get("n_features", 2**13)),
+            int(config.get("ngram_min", 1)),
+            int(config.get("ngram_max", 3)),
+            bool(config.get("stop_words", True)),
+        )
+
+
+@register_embedding_function
+class OpenAIEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Embeddings from an OpenAI-compatible ``/v1/embeddings`` endpoint (OpenAI, Ollama, vLLM, ...).
+
+    The API key is read from ``OPENAI_API_KEY`` at call time and never stored in the config.
+    """
+
+    def __init__(self, model: str = "text-embedding-3-small", base_url: str | None = None) -> None:
+        self.model, self.base_url = model, base_url
+
+    def __call__(self, input: Documents) -> Embeddings:
+        from openai import OpenAI
+
+        client = OpenAI(
+            base_url=self.base_url or None,
+            api_key=os.environ.get("OPENAI_API_KEY") or "not-needed",
+            timeout=30,
+            max_retries=1,
+        )
+        response = client.embeddings.create(model=self.model, input=list(input))
+        return [np.asarray(d.embedding, dtype=np.float32) for d in response.data]
+
+    @staticmethod
+    def name() -> str:
+        return "custfin-openai"
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:  # type: ignore[override]
+        return ["cosine", "ip", "l2"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self.model, "base_url": self.base_url}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> OpenAIEmbeddingFunction:
+        return OpenAIEmbeddingFunction(
+            config.get("model") or "text-embedding-3-small", config.get("base_url")
+        )
+
+
+# ==================================================================================================
+# Playbook files
+# ==================================================================================================
+@dataclass
+class Playbook:
+    """A parsed playbook file."""
+
+    id: str
+    title: Msg
+    action_type: str
+    findings: tuple[str, ...]
+    segments: tuple[str, ...] = ()
+    kpis: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    success_range: tuple[float, float] | None = None
+    estimate: bool = True
+    basis: Msg = Msg("", "")
+    cost: Msg = Msg("", "")
+    body: Msg = Msg("", "")
+    when: Msg = Msg("", "")
+    steps: tuple[Msg, ...] = ()
+    path: Path | None = field(default=None, repr=False)
+
+    def hit(self, score: float) -> PlaybookHit:
+        return PlaybookHit(
+            self.id,
+            self.title,
+            self.action_type,
+            self.findings,
+            self.success_range,
+            self.estimate,
+            self.basis,
+            self.steps,
+            self.sources,
+            score,
+        )
+
+    def chunks(self) -> list[tuple[str, str]]:
+        """(suffix, text) pieces indexed for this playbook."""
+        labels = [FINDING_LABELS.get(f, Msg(f.replace("_", " "), "")) for f in self.findings]
+        head = " ".join(
+            [
+                self.title.en,
+                self.title.zh,
+                self.action_type,
+                *(lab.en for lab in labels),
+                *(lab.zh for lab in labels),
+                *self.segments,
+            ]
+        )
+        out = [
+            ("head", head),
+            ("title-en", f"{self.title.en}. {self.when.en}"),
+            ("title-zh", f"{self.title.zh}。{self.when.zh}"),
+            ("body-en", self.body.en),
+            ("body-zh", self.body.zh),
+        ]
+        return [(suffix, text) for suffix, text in out if text.strip(" .。")]
+
+
+class PlaybookError(ValueError):
+    """A playbook file that cannot be parsed (names the file and the problem)."""
+
+
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
+_SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+_SUB = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
+_STEP = re.compile(r"^\s*\d+[.)]\s+(.*\S)\s*$", re.MULTILINE)
+
+
+def _msg(value: Any) -> Msg:
+    if isinstance(value, dict):
+        return Msg(str(value.get("en", "") or ""), str(value.get("zh", "") or ""))
+    return Msg(str(value or ""), str(value or ""))
+
+
+def _sections(text: str, pattern: re.Pattern[str]) -> dict[str, str]:
+    parts = pattern.split(text)
+    return {parts[i].strip().lower(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+
+def _steps(section: dict[str, str], *names: str) -> list[str]:
+    for name in names:
+        if name in section:
+            return [re.sub(r"\*\*(.+?)\*\*", r"\1", s) for s in _STEP.findall(section[name])]
+    return []
+
+
+def parse_playbook(path: Path) -> Playbook:
+    """Parse one playbook file (front matter + '## English' / '## 中文' bodies)."""
+    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    m = _FRONT.match(text)
+    if not m:
+        raise PlaybookError(f"{path.name}: no YAML front matter between '---' lines")
+    try:
+        meta = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise PlaybookError(f"{path.name}: bad front matter: {exc}") from None
+    for key in ("id", "title", "action_type", "findings"):
+        if key not in meta:
+            raise PlaybookError(f"{path.name}: front matter has no '{key}'")
+    body = _sections(m.group(2), _SECTION)
+    en = next((v for k, v in body.items() if k.startswith("english")), "")
+    zh = next((v for k, v in body.items() if k.startswith("中文")), "")
+    en_sub, zh_sub = _sections(en, _SUB), _sections(zh, _SUB)
+    steps_en, steps_zh = _steps(en_sub, "steps"), _steps(zh_sub, "步骤")
+    impact = meta.get("impact") or {}
+    rng = impact.get("success_range")
+    success = (float(rng[0]), float(rng[1])) if isinstance(rng, list | tuple) and len(rng) == 2 else None
+    return Playbook(
+        id=str(meta["id"]),
+        title=_msg(meta["title"]),
+        action_type=str(meta["action_type"]),
+        findings=tuple(str(f) for f in meta.get("findings") or ()),
+        segments=tuple(str(s) for s in meta.get("segments") or ()),
+        kpis=tuple(str(k) for k in meta.get("kpis") or ()),
+        sources=tuple(str(s) for s in meta.get("sources") or ()),
+        success_range=success,
+        estimate=bool(impact.get("estimate", True)),
+        basis=_msg(impact.get("basis")),
+        cost=_msg(meta.get("cost")),
+        body=Msg(en, zh),
+        when=Msg(en_sub.get("when to use", ""), zh_sub.get("适用情形", "")),
+        steps=tuple(
+            Msg(a, b)
+            for a, b in zip(
+                steps_en + [""] * (len(steps_zh) - len(steps_en)),
+                steps_zh + [""] * (len(steps_en) - len(steps_zh)),
+                strict=True,
+            )
+        ),
+        path=path,
+    )
+
+
+def playbook_files(directory: Path) -> list[Path]:
+    """Every playbook file in ``directory`` (README.md excluded), sorted by name."""
+    return sorted(p for p in directory.glob("*.md") if p.name.lower() != "readme.md")
+
+
+def content_hash(paths: Sequence[Path], extra: str = "") -> str:
+    """sha256 over the files' names and bytes (plus ``extra``, e.g. the embedding config)."""
+    digest = hashlib.sha256(extra.encode())
+    for p in paths:
+        digest.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# ==================================================================================================
+# The store
+# ==================================================================================================
+def _collection_name(ef: EmbeddingFunction) -> str:
+    config = ef.get_config()
+    tag = "-".join(str(v) for v in config.values() if v is not None and not str(v).startswith("http"))
+    name = re.sub(r"[^a-zA-Z0-9_-]+", "-", f"playbooks-{ef.name()}-{tag}").strip("-_")[:60]
+    return name.rstrip("-_")
+
+
+class PlaybookStore:
+    """Chroma-backed playbook library (implements ``tools.recommend.PlaybookStore``)."""
+
+    def __init__(
+        self,
+        playbooks_dir: Path,
+        chroma_dir: Path,
+        ef: EmbeddingFunction | None = None,
+    ) -> None:
+        import chromadb
+
+        self.playbooks_dir = Path(playbooks_dir)
+        self.ef = ef or HashingEmbeddingFunction()
+        self.playbooks: dict[str, Playbook] = {}
+        self.errors: list[str] = []
+        files = playbook_files(self.playbooks_dir)
+        for path in files:
+            try:
+                pb = parse_playbook(path)
+            except (PlaybookError, OSError, UnicodeDecodeError) as exc:
+                log.warning("playbook skipped: %s", exc)
+                self.errors.append(str(exc))
+                continue
+            self.playbooks[pb.id] = pb
+        self.hash = content_hash(files, f"{INDEX_VERSION}|{self.ef.name()}|{self.ef.get_config()}")
+        chroma_dir.mkdir(parents=True, exist_ok=True)
+        self.client = chromadb.PersistentClient(
+            path=str(chroma_dir), settings=chromadb.Settings(anonymized_telemetry=False)
+        )
+        self.collection_name = _collection_name(self.ef)
+        self.rebuilt = False
+        self._lock = threading.Lock()
+        self.collection = self._open()
+
+    # -- indexing --------------------------------------------------------------------------------
+    def _open(self) -> Any:
+        try:
+            existing = self.client.get_collection(self.collection_name, embedding_function=self.ef)
+        except Exception:  # not found (the exception type varies across Chroma versions)
+            existing = None
+        if existing is not None and (existing.metadata or {}).get("content_hash") == self.hash:
+            return existing
+        if existing is not None:
+            self.client.delete_collection(self.collection_name)
+        collection = self.client.create_collection(
+            self.collection_name,
+            embedding_function=self.ef,
+            metadata={"content_hash": self.hash, "playbooks": len(self.playbooks)},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        ids, docs, metas = [], [], []
+        for pb in self.playbooks.values():
+            meta: dict[str, Any] = {
+                "playbook_id": pb.id,
+                "action_type": pb.action_type,
+                "findings": "|" + "|".join(pb.findings) + "|",
+            }
+            meta.update({f"f_{f}": True for f in pb.findings})
+            for suffix, text in pb.chunks():
+                ids.append(f"{pb.id}#{suffix}")
+                docs.append(text)
+                metas.append(dict(meta, chunk=suffix))
+        if ids:
+            collection.add(ids=ids, documents=docs, metadatas=metas)
+        self.rebuilt = True
+        log.info("playbook index %s rebuilt: %d playbooks", self.collection_name, len(self.playbooks))
+        return collection
+
+    # -- retrieval -------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        findings: Sequence[str] = (),
+        action_type: str | None = None,
+        k: int = 3,
+    ) -> list[PlaybookHit]:
+        """Playbooks addressing any of ``findings`` (all when empty), of ``action_type`` if given,
+        ranked by their best chunk's cosine similarity to ``query``."""
+        candidates = [
+            pb
+            for pb in self.playbooks.values()
+            if (not findings or set(findings) & set(pb.findings))
+            and (action_type is None or pb.action_type == action_type)
+        ]
+        if not candidates:
+            return []
+        clauses: list[dict[str, Any]] = []
+        if findings:
+            keys = [{f"f_{f}": True} for f in dict.fromkeys(findings)]
+            clauses.append(keys[0] if len(keys) == 1 else {"$or": keys})
+        if action_type:
+            clauses.append({"action_type": action_type})
+        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        n_chunks = self.collection.count()
+        with self._lock:
+            res = self.collection.query(
+                query_texts=[query or " "],
+                n_results=max(1, n_chunks),
+                where=where,
+                include=["metadatas", "distances"],
+            )
+        best: dict[str, float] = {}
+        for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
+            pid = str(meta["playbook_id"])
+            best[pid] = max(best.get(pid, -1.0), 1.0 - float(dist))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        return [self.playbooks[pid].hit(score) for pid, score in ranked if pid in self.playbooks]
+
+    def ids(self) -> list[str]:
+        return sorted(self.playbooks)
+
+
+@lru_cache(maxsize=8)
+def _cached_store(
+    playbooks_dir: str, chroma_dir: str, embeddings: str, model: str, base_url: str | None
+) -> PlaybookStore:
+    ef: EmbeddingFunction = (
+        OpenAIEmbeddingFunction(model, base_url) if embeddings == "openai" else HashingEmbeddingFunction()
+    )
+    return PlaybookStore(Path(playbooks_dir), Path(chroma_dir), ef)
+
+
+def get_store(settings: settings_mod.Settings | None = None) -> PlaybookStore:
+    """The process-wide store for these settings (built or re-indexed on first use)."""
+    settings = settings or settings_mod.load()
+    return _cached_store(
+        str(Path(settings.playbooks_dir).resolve()),
+        str((Path(settings.data_dir) / "chroma").resolve()),
+        settings.embeddings,
+        settings.embedding_model,
+        settings.openai_base_url,
+    )

@@ -1,0 +1,580 @@
+r"""The customer_lifetime_value tool: predictive CLV (BG/NBD, MBG/NBD, Pareto/NBD + Gamma-Gamma) with the
+historical method of tools/value.py as an alternative and as the fallback.
+
+Formula (per customer, time in ``time_unit`` u: "D" 1 day, "W" 7 days, "M" 365.25/12 days)
+-----------------------------------------------------------------------------------------------
+From the purchases up to ``calibration_end`` (rows with revenue >= 0; refunds are not purchases; same-day purchases count once)
+:func:`tools.clv.rfm_summary` gives x (repeat purchases), t_x (time of the last purchase after the
+first) and T (calibration_end - first purchase) and m (mean repeat-purchase amount). Then::
+
+    E[Y(t)]   = expected purchases in (T, T + t] given (x, t_x, T)     (the transaction model)
+    P(alive)  = probability the customer has not dropped out by T       (1 for BG/NBD one-time buyers)
+    E[Z]      = p (gamma + x m) / (p x + q - 1)                         (Gamma-Gamma expected spend)
+    d         = (1 + discount_rate)^(u / 365.25 days) - 1                (discount rate per time unit)
+    clv       = margin * E[Z] * sum_{i=1..H} (E[Y(i)] - E[Y(i-1)]) / (1 + d)^i
+
+H = ``horizon`` time units (default one year: 365 D, 52 W, 12 M). margin = ``margin``, else the
+observed gross margin sum(revenue - cost) / sum(revenue) up to calibration_end, else 1.0 (CLV is then
+revenue; a warning says so). The Gamma-Gamma model is fitted on the repeat buyers with m > 0; when it
+cannot be (fewer than 10, no convergence, q <= 1) E[Z] is the customer's own mean purchase-day amount
+(first purchase included), with a warning.
+
+Models: "bgnbd" (default), "mbgnbd", "pareto_nbd", "historical" (tools.value.customer_lifetime_value).
+Fewer than MIN_CUSTOMERS customers, no repeat purchase, or a fit that does not converge fall back to the
+historical method with a warning, never an error.
+
+When the transactions extend past calibration_end, the classic calibration/holdout check (Fader, Hardie
+& Lee 2005) is added: customers grouped by calibration repeat purchases 0..7+, mean actual vs predicted
+repeat purchases in the holdout (table ``calibration_holdout`` and a chart).
+
+Facts: model, time_unit, horizon, discount_rate, margin, calibration_end, customers, repeat_buyers,
+total_clv, average_clv, median_clv, expected_purchases, customers_likely_alive, r, alpha, a, b (BG/NBD,
+MBG/NBD) or r, alpha, s, beta (Pareto/NBD), log_likelihood, p, q, gamma (Gamma-Gamma, null when not
+fitted), listed; with a holdout holdout_periods, holdout_actual, holdout_predicted; with group_by groups;
+with one customer customer_clv, customer_rank.
+
+Tables: customer_lifetime_value (rank, customer_id, name, frequency, recency, t (= T, time since the
+first purchase; lower case for the snake_case column contract), expected_purchases,
+p_alive, expected_avg_spend, clv) or clv_by_<group_by>; clv_by_segment (when a customers table has
+segments and no group_by is asked); calibration_holdout.
+
+Findings: ``at_risk_valuable_customers``: customers in the top 20% by revenue up to calibration_end
+whose P(alive) < AT_RISK_P_ALIVE (0.5); value = their revenue.
+
+Example
+-------
+>>> from tools.clv import simulate_bgnbd_transactions
+>>> from tools.bundle import Dataset, DatasetBundle
+>>> tx = simulate_bgnbd_transactions(500, 0.25, 4.0, 0.8, 2.5, T=52, seed=3)
+>>> result = customer_lifetime_value(DatasetBundle([Dataset("transactions", tx)]), CLVParams())
+>>> result.facts["model"], result.facts["customers"]
+('bgnbd', 500)
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from pydantic import Field
+
+from prompts import clv as T
+from prompts import value as VT
+from tools import clv as models
+from tools import value
+from tools.bundle import DatasetBundle
+from tools.errors import ToolInputError
+from tools.params import RankParams
+from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
+from tools.text import Msg
+
+Model = Literal["bgnbd", "mbgnbd", "pareto_nbd", "historical"]
+TimeUnit = Literal["D", "W", "M"]
+
+#: Fewer customers than this (or no repeat purchase) -> historical method.
+MIN_CUSTOMERS = 10
+#: Default horizon (one year) per time unit.
+DEFAULT_HORIZON: dict[str, int] = {"D": 365, "W": 52, "M": 12}
+DEFAULT_DISCOUNT_RATE = 0.10
+#: at_risk_valuable_customers: top TOP_SHARE by past revenue with P(alive) below this.
+AT_RISK_P_ALIVE = 0.5
+TOP_SHARE = 0.20
+#: "likely still active" in the summary: P(alive) at least this.
+ALIVE_CUTOFF = 0.5
+HOLDOUT_MAX_FREQUENCY = 7
+_ID = "customer_id"
+_FITTERS: dict[str, type] = {
+    "bgnbd": models.BetaGeoFitter,
+    "mbgnbd": models.ModifiedBetaGeoFitter,
+    "pareto_nbd": models.ParetoNBDFitter,
+}
+_ASSUMPTIONS = {"bgnbd": T.ASSUME_BGNBD, "mbgnbd": T.ASSUME_MBGNBD, "pareto_nbd": T.ASSUME_PARETO}
+
+
+class CLVParams(RankParams):
+    """Customer lifetime value: model, time unit, calibration end, horizon, discounting and margin."""
+
+    model: Model = Field(
+        "bgnbd",
+        description="CLV model: 'bgnbd' (default; BG/NBD purchases + Gamma-Gamma spend), 'mbgnbd', "
+        "'pareto_nbd', or 'historical' (average order value x purchases a year x margin x lifetime). The "
+        "predictive models fall back to 'historical' when nobody bought twice or there are too few customers.",
+    )
+    time_unit: TimeUnit = Field(
+        "W", description="Time unit of recency, T and the horizon: 'D' days, 'W' weeks (default), 'M' months."
+    )
+    calibration_end: date | None = Field(
+        None,
+        description="Fit the model on purchases up to this date (ISO); later purchases check the "
+        "predictions (holdout). Default: the last transaction date.",
+    )
+    horizon: int | None = Field(
+        None, ge=1, le=3650, description="Prediction horizon in time units (default: one year)."
+    )
+    discount_rate: float = Field(
+        DEFAULT_DISCOUNT_RATE,
+        ge=0,
+        le=1,
+        description="Annual discount rate (default 0.10), applied per time unit as (1+rate)^(unit/year)-1.",
+    )
+    margin: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="Gross margin as a fraction (default: observed gross margin when costs exist, else 1.0).",
+    )
+    lifetime_years: float | None = Field(
+        None,
+        gt=0,
+        le=50,
+        description="Historical model only: expected customer lifetime in years (default: estimated).",
+    )
+    currency: str | None = Field(
+        None, description="Currency to analyse when there are several (default: the most common)."
+    )
+
+
+def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResult:
+    """Predicted (or historical) customer lifetime value; see the module docstring for the maths."""
+    purpose = Msg("estimate customer lifetime value", "估算客户终身价值")
+    tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
+    if params.model == "historical":
+        return _historical(data, params, [])
+    if params.group_by in value._PERIODS:
+        raise ToolInputError(value._say(VT.CLV_DIMENSION, dimension=value._dim_name(params.group_by)))
+    rows = value._prepare(data, tx, params.start, params.end, params.currency)
+    used = rows.tx
+    purchases = used.loc[used["revenue"].to_numpy() >= 0]
+    last_date = rows.last_date
+    cal_end = params.calibration_end or last_date
+    first_date = purchases["date"].min().date() if len(purchases) else None
+    if first_date is None or cal_end < first_date:
+        raise ToolInputError(
+            Msg(
+                f"calibration_end {cal_end.isoformat()} is before the first purchase "
+                f"({value._iso(first_date)}); choose a later date.",
+                f"校准截止日 {cal_end.isoformat()} 早于首次购买（{value._iso(first_date)}），请选择更晚的日期。",
+            )
+        )
+    unit = params.time_unit
+    fit, reason = _fit(purchases, cal_end, params)
+    if fit is None:
+        note = value._say(T.FALLBACK, model=T.MODEL_NAMES[params.model], reason=reason)
+        return _historical(data, params, [note])
+    return _predictive(data, params, rows, purchases, fit, cal_end, last_date, unit)
+
+
+# --- fitting ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Fit:
+    """A fitted transaction model (and spend model) on the calibration summary."""
+
+    summary: pd.DataFrame
+    model: models._TransactionModel
+    gamma: models.GammaGammaFitter | None
+    spend: np.ndarray
+    spend_note: Msg
+    notes: list[Msg]
+
+
+def _fit(purchases: pd.DataFrame, cal_end: date, params: CLVParams) -> tuple[_Fit | None, Msg]:
+    """The fitted models, or None and the reason (few customers, no repeat purchase, no convergence)."""
+    summary = models.rfm_summary(purchases, calibration_end=cal_end, time_unit=params.time_unit)
+    n = len(summary)
+    if n < MIN_CUSTOMERS:
+        return None, value._say(T.REASON_FEW, count=value._num(n), min=MIN_CUSTOMERS)
+    x = summary["frequency"].to_numpy(float)
+    if not (x > 0).any():
+        return None, T.REASON_NO_REPEAT
+    notes: list[Msg] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = _FITTERS[params.model]().fit(summary["frequency"], summary["recency"], summary["T"])
+        except ValueError as exc:
+            return None, value._say(T.REASON_FIT, detail=str(exc))
+    notes += [value._say(T.MODEL_NOTE, text=str(w.message)) for w in caught]
+    cal = purchases.loc[purchases["date"] < pd.Timestamp(cal_end) + pd.Timedelta(days=1)]
+    totals = cal.groupby(_ID, sort=False)["revenue"].sum().reindex(summary.index).fillna(0.0)
+    own_mean = totals.to_numpy(float) / (x + 1)
+    gamma, spend, spend_note, gg_notes = _spend(summary, own_mean)
+    return _Fit(summary, model, gamma, spend, spend_note, notes + gg_notes), Msg("", "")
+
+
+def _spend(
+    summary: pd.DataFrame, own_mean: np.ndarray
+) -> tuple[models.GammaGammaFitter | None, np.ndarray, Msg, list[Msg]]:
+    """Expected spend per purchase: Gamma-Gamma on repeat buyers, else ``own_mean``.
+
+    ``own_mean`` is each customer's mean purchase-day amount up to calibration_end, first purchase
+    included (Σ revenue / (x + 1)).
+    """
+    x = summary["frequency"].to_numpy(float)
+    m = summary["monetary_value"].to_numpy(float)
+    repeat = (x > 0) & (m > 0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            gg = models.GammaGammaFitter().fit(x[repeat], m[repeat])
+            if gg.q_ <= 1:
+                raise models.InsufficientDataError(f"q = {gg.q_:.3f} <= 1 (infinite mean spend)")
+            spend = np.asarray(gg.conditional_expected_average_profit(x, m), dtype=float)
+            mean = gg.p_ * gg.gamma_ / (gg.q_ - 1)
+            note = value._say(T.ASSUME_GAMMA, buyers=value._num(int(repeat.sum())), mean=value._money(mean))
+            return gg, spend, note, [value._say(T.MODEL_NOTE, text=str(w.message)) for w in caught]
+        except ValueError as exc:
+            reason = str(exc)
+    note = value._say(T.ASSUME_SPEND_MEAN, reason=reason)
+    return None, np.asarray(own_mean, dtype=float), note, []
+
+
+# --- predictive result -----------------------------------------------------------------------------
+
+
+def _predictive(
+    data: DatasetBundle,
+    params: CLVParams,
+    rows: value._Rows,
+    purchases: pd.DataFrame,
+    fit: _Fit,
+    cal_end: date,
+    last_date: date,
+    unit: str,
+) -> ToolResult:
+    summary, model = fit.summary, fit.model
+    x = summary["frequency"].to_numpy(float)
+    t_x = summary["recency"].to_numpy(float)
+    T_ = summary["T"].to_numpy(float)
+    horizon = params.horizon or DEFAULT_HORIZON[unit]
+    per_unit = per_unit_rate(params.discount_rate, unit)
+    cum = model._expected_grid(np.arange(horizon + 1, dtype=float), x, t_x, T_)
+    discount = (1.0 + per_unit) ** -np.arange(1, horizon + 1)
+    discounted_purchases = np.diff(cum, axis=1) @ discount
+    p_alive = np.asarray(model.conditional_probability_alive(x, t_x, T_), dtype=float)
+    cal_rows = purchases.loc[purchases["date"] < pd.Timestamp(cal_end) + pd.Timedelta(days=1)]
+    margin, margin_note = _margin(cal_rows, params.margin, cal_end)
+    table = pd.DataFrame(
+        {
+            "frequency": summary["frequency"].astype("int64"),
+            "recency": summary["recency"],
+            "t": summary["T"],  # the literature's T, lower case for the snake_case table contract
+            "expected_purchases": cum[:, -1],
+            "p_alive": p_alive,
+            "expected_avg_spend": fit.spend,
+            "clv": margin * fit.spend * discounted_purchases,
+        },
+        index=summary.index.rename(_ID),
+    )
+    tx = rows.tx
+    names = value._names(data, tx)
+    matched = value._match_customers(data, tx, names, params.customer) if params.customer else None
+    ranked = table.sort_values("clv", ascending=False, kind="stable")
+    ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
+    name = T.MODEL_NAMES[params.model]
+    unit_name = T.UNIT_NAMES[unit]
+    facts: dict[str, FactValue] = {
+        "model": params.model,
+        "time_unit": unit,
+        "horizon": horizon,
+        "discount_rate": params.discount_rate,
+        "margin": value._fact(margin),
+        "calibration_end": cal_end.isoformat(),
+        "customers": len(table),
+        "repeat_buyers": int((x > 0).sum()),
+        "total_clv": value._fact(table["clv"].sum()),
+        "average_clv": value._fact(table["clv"].mean()),
+        "median_clv": value._fact(table["clv"].median()),
+        "expected_purchases": value._fact(table["expected_purchases"].sum()),
+        "customers_likely_alive": int((p_alive >= ALIVE_CUTOFF).sum()),
+    }
+    facts |= {k: value._fact(v) for k, v in model.params_.items()}
+    facts["log_likelihood"] = value._fact(model.log_likelihood_)
+    for key in ("p", "q", "gamma"):
+        facts[key] = value._fact(fit.gamma.params_[key]) if fit.gamma is not None else None
+    tables: list[Table] = []
+    charts: list[Chart] = []
+    if params.group_by is not None:
+        members = ranked if matched is None else ranked.loc[ranked.index.isin(matched)]
+        attribute = value._clv_attribute(data, tx, params.group_by).reindex(members.index)
+        frame = _groups(members, attribute, params.group_by, params.order, params.n)
+        labels = [str(v) for v in frame[params.group_by]]
+        facts["groups"] = int(attribute.fillna(VT.UNKNOWN).nunique())
+        items = value._items(labels, [value._money(v) for v in frame["average_clv"]], more=False)
+        head = value._say(T.GROUP, dimension=value._dim_name(params.group_by), items=items)
+        tables.append(Table(f"clv_by_{params.group_by}", frame))
+        chart_values, dimension = frame["average_clv"], params.group_by
+    else:
+        if matched is not None:
+            listing = ranked.loc[ranked.index.isin(matched)]
+            if listing.empty:
+                raise value._no_tx_for(matched, names, rows)
+        elif params.order == "top":
+            listing = ranked.head(params.n)
+        else:
+            listing = ranked.iloc[::-1].head(params.n)
+        frame = value._with_names(listing, names)
+        labels = [
+            value._plain_label(c, n) for c, n in zip(frame[_ID], value._name_column(frame), strict=True)
+        ]
+        head = _listing_summary(frame, labels, params, len(table))
+        if matched is not None and len(frame) == 1:
+            facts |= {
+                "customer_clv": value._fact(frame["clv"].iloc[0]),
+                "customer_rank": int(frame["rank"].iloc[0]),
+            }
+        tables.append(Table("customer_lifetime_value", frame))
+        chart_values, dimension = frame["clv"], "customer"
+    facts["listed"] = len(frame)
+    charts.append(
+        value._bar_chart(labels, chart_values, value._say(T.CHART, dimension=value._dim_name(dimension)))
+    )
+    lines = [
+        value._say(
+            T.SUMMARY,
+            model=name,
+            horizon=value._num(horizon),
+            unit=unit_name,
+            annual=value._pct(params.discount_rate),
+            customers=value._num(len(table)),
+            total=value._money(facts["total_clv"]),
+            average=value._money(facts["average_clv"]),
+            median=value._money(facts["median_clv"]),
+            purchases=value._num(facts["expected_purchases"]),
+            alive=value._num(facts["customers_likely_alive"]),
+        ),
+        head,
+    ]
+    if params.group_by is None and matched is None:
+        segment = _segment_table(data, ranked)
+        if segment is not None:
+            tables.append(Table("clv_by_segment", segment))
+            seg_labels = [str(v) for v in segment["segment"]]
+            charts.append(value._bar_chart(seg_labels, segment["average_clv"], T.CHART_SEGMENT))
+    warns = list(rows.warnings) + fit.notes
+    if fit.gamma is None:
+        warns.append(fit.spend_note)
+    if margin_note is T.MARGIN_ASSUMED:
+        warns.append(margin_note)
+    later_ids = purchases.loc[purchases["date"] >= pd.Timestamp(cal_end) + pd.Timedelta(days=1), _ID].unique()
+    late = int((~pd.Index(later_ids).isin(summary.index)).sum())
+    if late:
+        warns.append(value._say(T.AFTER_CALIBRATION, count=value._num(late), end=cal_end.isoformat()))
+    if last_date > cal_end:
+        holdout = models.calibration_holdout(
+            purchases,
+            cal_end,
+            last_date,
+            model=model,
+            time_unit=unit,
+            max_frequency=HOLDOUT_MAX_FREQUENCY,
+        )
+        actual, predicted = holdout.attrs["actual_total"], holdout.attrs["predicted_total"]
+        facts |= {
+            "holdout_periods": value._fact(holdout.attrs["duration_holdout"]),
+            "holdout_actual": value._fact(actual),
+            "holdout_predicted": value._fact(predicted),
+        }
+        error = (predicted - actual) / actual if actual > 0 else None
+        lines.append(
+            value._say(
+                T.HOLDOUT,
+                duration=value._num(holdout.attrs["duration_holdout"]),
+                unit=unit_name,
+                end=cal_end.isoformat(),
+                predicted=value._num(predicted),
+                actual=value._num(actual),
+                error=value._pct(error),
+            )
+        )
+        tables.append(Table("calibration_holdout", holdout.reset_index()))
+        charts.append(_holdout_chart(holdout))
+    params_text = ", ".join(f"{k} {v:.4g}" for k, v in model.params_.items())
+    if fit.gamma is not None:
+        params_text += ", " + ", ".join(f"{k} {v:.4g}" for k, v in fit.gamma.params_.items())
+    assumptions = [
+        *rows.assumptions,
+        _ASSUMPTIONS[params.model],
+        fit.spend_note,
+        value._say(
+            T.CALIBRATION,
+            end=cal_end.isoformat(),
+            customers=value._num(len(table)),
+            repeat=value._num(facts["repeat_buyers"]),
+        ),
+        value._say(T.PARAMS, params=params_text, ll=value._num(model.log_likelihood_)),
+    ]
+    if margin_note is not T.MARGIN_ASSUMED:
+        assumptions.append(margin_note)
+    formula = value._say(
+        T.FORMULA,
+        unit=unit_name,
+        unit_one=Msg({"D": "day", "W": "week", "M": "month"}[unit], {"D": "天", "W": "周", "M": "月"}[unit]),
+        model=name,
+        horizon=horizon,
+        annual=f"{params.discount_rate:g}",
+        per_unit=f"{per_unit:.5f}",
+    )
+    method = Method(formula, params.model_dump(mode="json"), assumptions, cal_end, len(cal_rows))
+    findings = _findings(cal_rows, table, cal_end)
+    return ToolResult(
+        "customer_lifetime_value",
+        value._lines(lines),
+        facts,
+        tables,
+        charts,
+        method,
+        findings,
+        warns,
+    )
+
+
+def per_unit_rate(annual: float, unit: str) -> float:
+    """Discount rate per time unit equivalent to an annual rate: (1 + annual)^(unit_days / 365.25) - 1.
+
+    >>> round(per_unit_rate(0.10, "W"), 6)
+    0.001828
+    """
+    return (1.0 + annual) ** (models.UNIT_DAYS[unit] / 365.25) - 1.0
+
+
+def _margin(cal_rows: pd.DataFrame, given: float | None, cal_end: date) -> tuple[float, Msg]:
+    if given is not None:
+        return given, value._say(T.MARGIN_GIVEN, margin=value._pct(given))
+    if "cost" not in cal_rows.columns:
+        return 1.0, T.MARGIN_ASSUMED
+    revenue = float(cal_rows["revenue"].sum())
+    cost = float(cal_rows["cost"].fillna(0).sum())
+    if revenue <= 0:
+        return 1.0, T.MARGIN_ASSUMED
+    observed = (revenue - cost) / revenue
+    return observed, value._say(T.MARGIN_OBSERVED, margin=value._pct(observed), end=cal_end.isoformat())
+
+
+def _groups(ranked: pd.DataFrame, attribute: pd.Series, by: str, order: str, n: int) -> pd.DataFrame:
+    keys = attribute.fillna(VT.UNKNOWN).rename(by)
+    out = ranked.groupby(keys, sort=False).agg(
+        customers=("clv", "size"),
+        total_clv=("clv", "sum"),
+        average_clv=("clv", "mean"),
+        median_clv=("clv", "median"),
+        average_p_alive=("p_alive", "mean"),
+        expected_purchases=("expected_purchases", "sum"),
+    )
+    total = out["total_clv"].sum()
+    out["share_of_clv"] = out["total_clv"] / total if total > 0 else np.nan
+    out = out.sort_values("average_clv", ascending=order == "bottom", kind="stable").head(n)
+    return out.reset_index()
+
+
+def _segment_table(data: DatasetBundle, ranked: pd.DataFrame) -> pd.DataFrame | None:
+    customers = data.get("customers")
+    if customers is None or "segment" not in customers.columns or _ID not in customers.columns:
+        return None
+    attribute = customers[[_ID, "segment"]].drop_duplicates(_ID).set_index(_ID)["segment"]
+    attribute = attribute.reindex(ranked.index)
+    if attribute.notna().sum() == 0:
+        return None
+    return _groups(ranked, attribute, "segment", "top", 10_000)
+
+
+def _listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVParams, customers: int) -> Msg:
+    if params.customer is not None:
+        return value._lines(
+            [
+                value._say(
+                    T.CUSTOMER,
+                    customer=label,
+                    clv=value._money(row["clv"]),
+                    purchases=value._num(row["expected_purchases"]),
+                    spend=value._money(row["expected_avg_spend"]),
+                    alive=value._pct(row["p_alive"]),
+                    rank=value._num(row["rank"]),
+                    customers=value._num(customers),
+                )
+                for label, (_, row) in zip(
+                    labels, frame.head(value.MAX_SUMMARY_ITEMS).iterrows(), strict=False
+                )
+            ]
+        )
+    values = [value._money(v) for v in frame["clv"].head(value.MAX_SUMMARY_ITEMS)]
+    template = T.TOP if params.order == "top" else T.BOTTOM
+    return value._say(template, items=value._items(labels, values, more=len(frame) > value.MAX_SUMMARY_ITEMS))
+
+
+def _holdout_chart(holdout: pd.DataFrame) -> Chart:
+    groups = list(holdout.index.astype(str))
+    figure = go.Figure(
+        [
+            go.Bar(name=T.ACTUAL.en, x=groups, y=holdout["actual"].to_numpy()),
+            go.Bar(name=T.PREDICTED.en, x=groups, y=holdout["predicted"].to_numpy()),
+        ]
+    )
+    figure.update_layout(
+        barmode="group",
+        xaxis={"type": "category", "title": T.HOLDOUT_X.en},
+        yaxis={"title": T.HOLDOUT_Y.en},
+    )
+    return Chart(T.CHART_HOLDOUT, figure)
+
+
+def _findings(cal_rows: pd.DataFrame, table: pd.DataFrame, cal_end: date) -> list[Finding]:
+    """at_risk_valuable_customers: top-20% past revenue and P(alive) < AT_RISK_P_ALIVE."""
+    revenue = cal_rows.groupby(_ID, sort=False)["revenue"].sum().reindex(table.index).fillna(0.0)
+    if len(revenue) == 0:
+        return []
+    valuable = revenue >= revenue.quantile(1 - TOP_SHARE)
+    flagged = revenue.loc[valuable & (table["p_alive"] < AT_RISK_P_ALIVE)].sort_values(
+        ascending=False, kind="stable"
+    )
+    if flagged.empty:
+        return []
+    amount = float(flagged.sum())
+    return [
+        Finding(
+            "at_risk_valuable_customers",
+            value._say(
+                T.FINDING_AT_RISK,
+                count=value._num(len(flagged)),
+                threshold=value._pct(AT_RISK_P_ALIVE),
+                amount=value._money(amount),
+                end=cal_end.isoformat(),
+            ),
+            value._ids(flagged.index),
+            amount,
+            "p_alive",
+            AT_RISK_P_ALIVE,
+        )
+    ]
+
+
+# --- historical ------------------------------------------------------------------------------------
+
+
+def _historical(data: DatasetBundle, params: CLVParams, notes: list[Msg]) -> ToolResult:
+    """The historical method of tools/value.py, with the fallback notes (if any) as warnings."""
+    historical = value.CLVParams(
+        model="historical",
+        margin=params.margin,
+        lifetime_years=params.lifetime_years,
+        currency=params.currency,
+        n=params.n,
+        order=params.order,
+        group_by=params.group_by,
+        customer=params.customer,
+        start=params.start,
+        end=params.end,
+    )
+    result = value.customer_lifetime_value(data, historical)
+    result.facts = {"model": "historical", **result.facts}
+    result.method.parameters = params.model_dump(mode="json") | {"model": "historical"}
+    if notes:
+        result.warnings = [*notes, *result.warnings]
+        result.summary = Msg(f"{notes[0].en} {result.summary.en}", f"{notes[0].zh}{result.summary.zh}")
+    return result
