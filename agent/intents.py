@@ -778,6 +778,7 @@ class _Found:
     loss: bool = False
     segments: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
+    risk_levels: list[str] = field(default_factory=list)
     followup_marker: bool = False
     all_time: bool = False
     trend: bool = False
@@ -820,6 +821,8 @@ def _build_lexicon() -> list[_Entry]:
         add(words, "rfm_segment", segment)
     for model, words in V.MODELS.items():
         add(words, "model", model)
+    for level, words in V.RISK_LEVELS.items():
+        add(words, "risk_level", level)
     add(V.FOLLOWUP_MARKERS, "followup", True)
     add(V.ALL_TIME, "all_time", True)
     add(V.TREND_WORDS, "trend", True)
@@ -910,6 +913,9 @@ def _scan(views: _Views, found: _Found) -> None:
                 found.strong.add("rfm_segments")
             elif kind == "model":
                 found.models.append(value)
+            elif kind == "risk_level":
+                found.risk_levels.append(value)
+                found.add_hint("risk_level")
             elif kind == "followup":
                 found.followup_marker = True
             elif kind == "all_time":
@@ -981,6 +987,8 @@ def _arguments(
         args["segment"] = found.segments[0]
     if found.models:
         args["model"] = found.models[0]
+    if found.risk_levels:
+        args["risk_level"] = found.risk_levels[0]
     if customer is not None:
         args["customer"] = customer
         found.add_hint("customer")

@@ -564,6 +564,7 @@ ARGUMENT_HINTS: dict[str, Phrases] = {
     "customer": {"customer_profitability": 0.5},
     "rfm_segment": {"rfm_segments": 3.0},
     "model": {"customer_lifetime_value": 1.0},
+    "risk_level": {"churn_risk": 1.0},
 }
 
 # Arguments added to every call of a tool (stated explicitly in the step shown to the user).
@@ -910,6 +911,26 @@ RFM_SEGMENTS: dict[str, list[str]] = {
 }
 
 # CLV models (values of customer_lifetime_value's `model`; only those the Params allow are used).
+# churn_risk's risk_level filter ("high-risk customers", "高风险客户").
+RISK_LEVELS: dict[str, list[str]] = {
+    "high": [
+        "high risk",
+        "at high risk",
+        "at high risk of churn",
+        "high risk of churning",
+        "high churn risk",
+        "high-risk",
+        "highest risk",
+        "most at risk",
+        "高风险",
+        "高风险流失",
+        "风险高",
+        "风险最高",
+    ],
+    "medium": ["medium risk", "medium-risk", "moderate risk", "中风险", "中等风险"],
+    "low": ["low risk", "low-risk", "低风险", "风险低"],
+}
+
 MODELS: dict[str, list[str]] = {
     "historical": ["historical", "history based", "历史法", "历史", "历史数据"],
     "bgnbd": [

@@ -457,3 +457,12 @@ def test_help_examples_map_to_their_tool():
         for lang in ("en", "zh"):
             for example in examples[lang]:
                 assert parse(example, ctx()).tool == name, example
+
+
+@pytest.mark.parametrize(
+    ("question", "level"),
+    [("list the high-risk customers", "high"), ("高风险客户", "high"), ("show low-risk customers", "low")],
+)
+def test_churn_risk_level_is_read(question, level):
+    intent = parse(question, ctx())
+    assert intent.tool == "churn_risk" and intent.arguments == {"risk_level": level}

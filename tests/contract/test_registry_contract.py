@@ -21,6 +21,8 @@ from tools.results import ToolResult
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NO_CHART = {"dataset_overview", "recommend_actions"}  # a listing of files / of playbooks: nothing to plot
 FORBIDDEN_IN_TOOLS = (
     "chainlit",
     "langchain",
@@ -58,8 +60,14 @@ def test_result_on_demo_data_is_complete_and_json_serialisable(name: str, demo_s
         assert all(SNAKE.match(str(c)) for c in table.frame.columns), table.frame.columns
     for finding in result.findings:
         assert SNAKE.match(finding.name) and finding.name in spec_findings(name), finding.name
+    if name not in NO_CHART:
+        assert result.tables and result.charts, f"{name} must answer with a table and a chart"
     payload = json.dumps(answer_to_json(answer), allow_nan=False)
     assert json.loads(payload)["tool"] == name
+    answer.language = "zh"
+    zh = answer_to_json(answer)
+    assert CJK.search(result.summary.zh) and zh["language"] == "zh"
+    assert [c["title"] for c in zh["charts"]] == [c.title.zh for c in result.charts]
 
 
 def spec_findings(name: str) -> tuple[str, ...]:
