@@ -17,7 +17,11 @@ install: $(BIN)/python
 dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 
+# The login cookie secret lives in .env (git-ignored, owner-only), created on the first run;
+# Chainlit loads .env from the working directory at start.
 run: install
+	@grep -qs '^CHAINLIT_AUTH_SECRET=' .env || (umask 077 && \
+		echo "CHAINLIT_AUTH_SECRET=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env)
 	$(BIN)/chainlit run app.py --headless --host $(HOST) --port $(PORT)
 
 test: dev

@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.auth import get_current_user
+from chainlit.config import config as chainlit_config
 from chainlit.input_widget import Select, TextInput
+from chainlit.server import app as server_app
+from chainlit.types import ThreadDict
+from chainlit.user import PersistedUser
+from fastapi import Depends, HTTPException
+from fastapi.responses import FileResponse
 
-from agent import compose, engine, intents
+from agent import auth, compose, engine, intents, persistence
+from agent import settings as settings_mod
+from agent.datalayer import FILES_ROUTE, CustfinDataLayer
 from agent.session import Session
 from prompts import answers as T
 from tools.text import Lang
@@ -23,6 +33,115 @@ from tools.text import Lang
 log = logging.getLogger("custfin.app")
 
 SESSION_KEY = "custfin_session"
+SETTINGS = settings_mod.load()
+RETENTION_INTERVAL = 6 * 3600  # seconds between retention sweeps
+# Element files are served with their own type only when the browser cannot run them.
+SAFE_MIME = {".csv": "text/csv", ".json": "application/json", ".png": "image/png", ".txt": "text/plain"}
+
+
+def bind_host() -> str:
+    """The address uvicorn listens on (chainlit run --host / CHAINLIT_HOST; Chainlit's default 127.0.0.1)."""
+    return str(chainlit_config.run.host or os.environ.get("CHAINLIT_HOST") or "127.0.0.1")
+
+
+def allowed_origins() -> list[str]:
+    if SETTINGS.allowed_origins:
+        return list(SETTINGS.allowed_origins)
+    port = chainlit_config.run.port
+    hosts = [bind_host()]
+    if auth.is_loopback(hosts[0]):
+        hosts += ["127.0.0.1", "localhost"]
+    return list(dict.fromkeys(f"http://{h}:{port}" for h in hosts))
+
+
+# Login cookies: a signing secret, a shorter lifetime than Chainlit's 15 days, and CORS limited to this
+# server's own origin (the CORS middleware reads this list when the first request arrives).
+auth.ensure_auth_secret(SETTINGS)
+persistence.ensure_schema(SETTINGS)
+chainlit_config.project.user_session_timeout = SETTINGS.session_hours * 3600
+chainlit_config.project.allow_origins[:] = allowed_origins()
+
+
+@cl.data_layer
+def data_layer() -> CustfinDataLayer:
+    return CustfinDataLayer(SETTINGS)
+
+
+@cl.password_auth_callback
+async def password_login(username: str, password: str) -> cl.User | None:
+    if await asyncio.to_thread(auth.verify_password, SETTINGS, username, password):
+        return cl.User(identifier=username, metadata={"provider": "password"})
+    return None
+
+
+async def local_login(headers: Any) -> cl.User | None:
+    """The automatic local user (loopback, no password users); re-checked on every sign-in."""
+    if await asyncio.to_thread(auth.local_login_allowed, SETTINGS, bind_host()):
+        return cl.User(identifier=auth.LOCAL_USER, metadata={"provider": "local"})
+    return None
+
+
+if auth.local_login_allowed(SETTINGS, bind_host()):
+    cl.header_auth_callback(local_login)
+
+
+async def stored_file(object_key: str, user: Any = Depends(get_current_user)) -> FileResponse:  # noqa: B008
+    """An element file (upload, table, chart, CSV) from the local storage, for its owner only."""
+    if not isinstance(user, PersistedUser) or object_key.split("/", 1)[0] != user.id:
+        raise HTTPException(status_code=404, detail="Not found")
+    try:
+        path = persistence.element_path(SETTINGS, object_key)
+    except ValueError:
+        raise HTTPException(status_code=404, detail="Not found") from None
+    if not path.is_file():
+        raise HTTPException(status_code=404, detail="Not found")
+    media_type = SAFE_MIME.get(path.suffix.lower(), "application/octet-stream")
+    headers = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"}
+    return FileResponse(path, media_type=media_type, headers=headers)
+
+
+def add_route_before_catch_all(path: str, endpoint: Any) -> None:
+    """Chainlit serves its UI from a catch-all GET route; an added route must be matched first."""
+    routes = server_app.router.routes
+    if any(getattr(r, "path", None) == path for r in routes):
+        return
+    server_app.add_api_route(path, endpoint, methods=["GET"])
+    routes.insert(0, routes.pop())
+
+
+add_route_before_catch_all(FILES_ROUTE + "/{object_key:path}", stored_file)
+
+
+def owner() -> tuple[str, str, str] | None:
+    """(user id, user name, thread id) of this chat when it is persisted, else None."""
+    session = cl.context.session
+    user = getattr(session, "user", None)
+    if isinstance(user, PersistedUser) and session.thread_id:
+        return user.id, user.identifier, session.thread_id
+    return None
+
+
+async def save_conversation(session: Session) -> None:
+    """Keep this conversation's datasets and follow-up state (before the reply acknowledges them)."""
+    who = owner()
+    if who is None or session.is_demo:
+        return
+    user_id, name, thread_id = who
+    await asyncio.to_thread(persistence.save_thread_files, SETTINGS, user_id, name, thread_id, session.files)
+    state = session.follow_up_state()
+    await asyncio.to_thread(persistence.save_thread_state, SETTINGS, user_id, thread_id, state)
+
+
+async def retention_loop() -> None:
+    while True:
+        try:
+            removed = await asyncio.to_thread(persistence.purge_expired, SETTINGS)
+            swept = await asyncio.to_thread(persistence.sweep_orphan_files, SETTINGS)
+            if removed or swept:
+                log.info("custfin: retention removed %d conversations, %d stray files", removed, swept)
+        except Exception:  # a failed sweep must not stop the server; the next one retries
+            log.exception("custfin: retention sweep failed")
+        await asyncio.sleep(RETENTION_INTERVAL)
 
 
 def browser_language() -> Lang:
@@ -31,11 +150,19 @@ def browser_language() -> Lang:
     return "zh" if str(language).lower().startswith("zh") else "en"
 
 
+async def new_session(lang: Lang) -> Session:
+    """A conversation's state with the demo data, its language and its user (for the rate limit)."""
+    session = await asyncio.to_thread(Session, True)
+    session.language = lang
+    user = cl.user_session.get("user")
+    session.user_id = user.identifier if user else None
+    return session
+
+
 async def get_session() -> Session:
     session = cl.user_session.get(SESSION_KEY)
     if session is None:  # e.g. a message arriving on a socket whose chat start failed
-        session = await asyncio.to_thread(Session, True)
-        session.language = browser_language()
+        session = await new_session(browser_language())
         cl.user_session.set(SESSION_KEY, session)
     return session
 
@@ -47,9 +174,15 @@ async def say_sorry(exc: BaseException) -> None:
     await cl.Message(content=f"{msg.en}\n\n{msg.zh}").send()
 
 
+_background: set[asyncio.Task] = set()
+
+
 @cl.on_app_startup
 async def warm_demo_data() -> None:
     """Build the demo company and the playbook index once per process so the first chat starts quickly."""
+    task = asyncio.create_task(retention_loop())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
     try:
         await asyncio.to_thread(Session, True)
     except Exception:  # a broken demo must not stop the server; chat start reports it
@@ -91,14 +224,37 @@ async def on_settings_update(settings: dict[str, Any]) -> None:
 async def on_chat_start() -> None:
     lang = browser_language()
     try:
-        session = await asyncio.to_thread(Session, True)
-        session.language = lang
+        session = await new_session(lang)
         cl.user_session.set(SESSION_KEY, session)
         text = await asyncio.to_thread(compose.welcome, session, lang)
     except Exception as exc:
         await say_sorry(exc)
         return
     await cl.Message(content=text).send()
+    try:
+        await send_chat_settings(session)
+    except Exception:  # settings are a convenience; the chat works without them
+        log.exception("custfin: could not send chat settings")
+
+
+@cl.on_chat_resume
+async def on_chat_resume(thread: ThreadDict) -> None:
+    """A conversation reopened from the history: its datasets and follow-up context come back."""
+    lang = browser_language()
+    try:
+        session = await new_session(lang)
+        who = owner()
+        if who is not None:
+            user_id, _, thread_id = who
+            files = await asyncio.to_thread(persistence.load_thread_files, SETTINGS, user_id, thread_id)
+            await asyncio.to_thread(session.restore_files, files)
+            state = await asyncio.to_thread(persistence.load_thread_state, SETTINGS, user_id, thread_id)
+            if state:
+                session.restore_follow_up_state(state)
+        cl.user_session.set(SESSION_KEY, session)
+    except Exception as exc:
+        await say_sorry(exc)
+        return
     try:
         await send_chat_settings(session)
     except Exception:  # settings are a convenience; the chat works without them
@@ -132,6 +288,8 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
             return
         data = await asyncio.to_thread(Path(path).read_bytes)
         outcome = await asyncio.to_thread(session.add_file, data, filename)
+        if outcome.ok:
+            await save_conversation(session)
         report = await asyncio.to_thread(outcome.markdown, lang)
     except Exception as exc:
         await say_sorry(exc)
@@ -158,6 +316,7 @@ async def answer_question(session: Session, question: str) -> None:
                 step.output = compose.step_text(run, lang)
                 step.is_error = run.error is not None
         content, elements = await asyncio.to_thread(render_answer, result)
+        await save_conversation(session)
     except Exception as exc:
         await say_sorry(exc)
         return

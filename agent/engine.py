@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 
-from agent import compose, intents
+from agent import compose, intents, ratelimit
 from agent.session import Session
 from prompts import answers as T
 from prompts import recommend as R
@@ -73,6 +73,14 @@ def answer(
 
     ``on_token`` receives the model's streamed text (model path only; pseudonyms already restored).
     """
+    language = lang or intents.detect_language(question[: session.settings.max_question_chars])
+    if (
+        getattr(session, "user_id", None) is not None
+    ):  # per signed-in user: one user's flood never slows the others
+        try:
+            ratelimit.limiter(session.settings.rate_per_minute).check(str(session.user_id))
+        except ratelimit.RateLimited as exc:
+            return Answer(question[:200], language, exc.message(language), error=exc)
     limit = session.settings.max_question_chars
     warnings: list[Msg] = []
     if len(question) > limit:
@@ -83,10 +91,14 @@ def answer(
     if engine in ("auto", "model") and session.settings.model_configured:
         from agent import llm
 
-        return llm.answer(question, session, language, warnings=warnings, on_token=on_token)
-    if engine == "model":
-        warnings.append(T.MODEL_NOT_CONFIGURED)
-    return answer_offline(question, session, language, warnings)
+        stream = compose.InertStream(on_token) if on_token is not None else None
+        result = llm.answer(question, session, language, warnings=warnings, on_token=stream)
+    else:
+        if engine == "model":
+            warnings.append(T.MODEL_NOT_CONFIGURED)
+        result = answer_offline(question, session, language, warnings)
+    result.markdown = compose.inert_markdown(result.markdown)  # no image or link from data or a model
+    return result
 
 
 def answer_offline(
@@ -100,9 +112,9 @@ def answer_offline(
     if intent.tool != "recommend_actions" and mentions(question, R.RECOMMEND_PHRASES):
         return recommend_for_question(question, session, language, None, warnings)
     if intent.tool is None:
-        return Answer(
-            question, language, intents.help_text(language), warnings=[w.get(language) for w in warnings]
-        )
+        notes = [w.get(language) for w in warnings]
+        text = intents.help_text(language) + "".join(f"\n\n- ℹ️ {n}" for n in notes)
+        return Answer(question, language, text, warnings=notes)
     if intent.tool == "recommend_actions":
         return recommend_for_question(question, session, language, intent.arguments, warnings)
     return run_tool(session, intent.tool, intent.arguments, language, question=question, warnings=warnings)

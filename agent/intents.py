@@ -660,6 +660,10 @@ class _CustomerIndex:
     size: int
     keys: dict[str, str]  # lower-case id, name or unambiguous short name -> customer_id
     longest: int
+    guarded: frozenset[str] = frozenset()  # names that are question words: only after "customer"
+
+
+MAX_NAME_CHARS = 120  # a longer id or name is nobody's way of naming a customer (and bounds the scan)
 
 
 _INDEX: list[_CustomerIndex] = []
@@ -667,6 +671,24 @@ _CUSTOMER_ID = re.compile(
     rf"(?<![a-z])(?:{_alternation(V.CUSTOMER_WORDS)})s?\s*(?:id|编号|号|代码)?\s*[:：#]?\s*"
     r"([a-z]{0,6}[-_]?\d[a-z0-9_-]*)(?![a-z0-9])"
 )
+
+
+def _question_words() -> frozenset[str]:
+    """Vocabulary words as typed, lower case, with and without a plural "s": a customer or value named
+    like this ("Revenue", "top customers") must not change what a question asks (hostile data)."""
+    if not _QUESTION_WORDS:
+        words: set[str] = set()
+        for table in (V.TOOL_KEYWORDS, V.METRICS, V.DIMENSIONS, V.RFM_SEGMENTS, V.ORDER_WORDS):
+            for phrases in table.values():
+                for w in phrases:
+                    w = _normalise(w).lower()
+                    words.update((w, w + "s", w.removesuffix("s")))
+        words.update(w.lower() for w in V.CUSTOMER_WORDS)
+        _QUESTION_WORDS.append(frozenset(words))
+    return _QUESTION_WORDS[0]
+
+
+_QUESTION_WORDS: list[frozenset[str]] = []
 
 
 def _vocabulary_phrases() -> set[str]:
@@ -705,7 +727,11 @@ def _customer_index(customers: dict[str, str]) -> _CustomerIndex:
     """Ids, names and short names (built once per customers dict; the session caches its Context)."""
     if _INDEX and _INDEX[0].source is customers and _INDEX[0].size == len(customers):
         return _INDEX[0]
-    exact = {(k if k.isascii() else _normalise(k)).lower(): v for k, v in customers.items() if k}
+    exact = {
+        (k if k.isascii() else _normalise(k)).lower(): v
+        for k, v in customers.items()
+        if k and len(k) <= MAX_NAME_CHARS
+    }
     owners: dict[str, set[str]] = {}
     reserved = _vocabulary_phrases()
     for key, cid in exact.items():
@@ -714,7 +740,9 @@ def _customer_index(customers: dict[str, str]) -> _CustomerIndex:
                 owners.setdefault(alias, set()).add(cid)
     keys = dict(exact)
     keys.update({a: next(iter(ids)) for a, ids in owners.items() if len(ids) == 1})
-    index = _CustomerIndex(customers, len(customers), keys, max(map(len, keys), default=0))
+    words = _question_words()
+    guarded = frozenset(k for k in keys if k in words)
+    index = _CustomerIndex(customers, len(customers), keys, max(map(len, keys), default=0), guarded)
     _INDEX[:] = [index]
     return index
 
@@ -751,7 +779,7 @@ def _take_customer(s: str, text: str, customers: dict[str, str]) -> tuple[str, s
                 not (_word_char(key[0]) and _word_char(s[start - 1 : start]))
                 and not (_word_char(key[-1]) and _word_char(s[end : end + 1]))
             )
-            short = latin and (key.isdigit() or len(key) < 3)
+            short = (latin and (key.isdigit() or len(key) < 3)) or key in index.guarded
             if bounded and (not short or _after_customer_word(s, start)):
                 return s[:start] + _CUSTOMER_MARK + s[end:], cid
     m = _CUSTOMER_ID.search(s)
@@ -937,6 +965,8 @@ def _value_dimension(views: _Views, values: dict[str, set[str]], args: dict[str,
     for dim, known in sorted(values.items()):
         words = [_phrase(w) for w in V.DIMENSIONS.get(dim, [])]
         for value in sorted(known, key=len, reverse=True):
+            if str(value).strip().lower() in _question_words() or len(str(value)) > MAX_NAME_CHARS:
+                continue  # a value named like a question word ("Revenue") never adds a breakdown
             phrase, zh = _phrase(str(value))
             if not phrase:
                 continue

@@ -312,7 +312,9 @@ def make_tools(session: Session, turn: Turn, pseudo: Pseudonymiser, language: La
 def schema_text(session: Session) -> str:
     lines = []
     for kind, ds in session.bundle.datasets.items():
-        lines.append(f"- {kind}: {len(ds.frame):,} rows; columns {', '.join(map(str, ds.frame.columns))}")
+        columns = ", ".join(json.dumps(str(c)[:60], ensure_ascii=False) for c in ds.frame.columns[:80])
+        more = f" (+{len(ds.frame.columns) - 80} more)" if len(ds.frame.columns) > 80 else ""
+        lines.append(f"- {kind}: {len(ds.frame):,} rows; columns (quoted data) {columns}{more}")
     return "\n".join(lines) or "- nothing loaded"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -71,6 +72,8 @@ class Session:
         self.bundle = DatasetBundle()
         self.is_demo = demo
         self.language: Lang = "en"
+        # Who asks (set by the app from the signed-in user): keys the per-user rate limit; None: no limit
+        self.user_id: str | None = None
         self.last_tool: str | None = None
         self.last_arguments: dict[str, Any] = {}
         self.findings: list = []
@@ -165,6 +168,35 @@ class Session:
         """Drop follow-up context (new data, or a batch line that must stand alone)."""
         self.last_tool, self.last_arguments, self.findings = None, {}, []
         self.known_findings = {}
+
+    def restore_files(self, files: Iterable[LoadedFile]) -> None:
+        """Load files saved from an earlier session (agent/persistence.py) in place of the current data."""
+        restored = [f for f in files if f.dataset is not None]
+        if not restored:
+            return
+        self.is_demo = False
+        self.files = restored
+        self.bundle = DatasetBundle(f.dataset for f in restored if f.dataset is not None)
+        self._changed()
+
+    def follow_up_state(self) -> dict[str, Any]:
+        """What a resumed conversation needs for follow-ups (JSON-serialisable)."""
+        return {
+            "last_tool": self.last_tool,
+            "last_arguments": self.last_arguments,
+            "language": self.language,
+            "engine": self.engine,
+            "model_name": self.model_name,
+        }
+
+    def restore_follow_up_state(self, state: dict[str, Any]) -> None:
+        self.last_tool = state.get("last_tool") or None
+        self.last_arguments = dict(state.get("last_arguments") or {})
+        if state.get("language") in ("en", "zh"):
+            self.language = state["language"]
+        if state.get("engine") in ("auto", "offline", "model"):
+            self.engine = state["engine"]
+        self.model_name = state.get("model_name") or None
 
     def _changed(self) -> None:
         self._version += 1

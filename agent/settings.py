@@ -17,12 +17,22 @@ class Settings:
     """Run-time settings. Every field has an environment variable (``CUSTFIN_*``)."""
 
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("CUSTFIN_DATA_DIR", ".custfin")))
+    # Login, persistence and retention (agent/auth.py, agent/persistence.py)
+    session_hours: int = field(default_factory=lambda: _int("CUSTFIN_SESSION_HOURS", 8))
+    retention_days: int = field(default_factory=lambda: _int("CUSTFIN_RETENTION_DAYS", 0))  # 0 keeps all
+    allowed_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            o.strip() for o in os.environ.get("CUSTFIN_ALLOWED_ORIGINS", "").split(",") if o.strip()
+        )
+    )
     max_upload_mb: int = field(default_factory=lambda: _int("CUSTFIN_MAX_UPLOAD_MB", 200))
     max_rows: int = field(default_factory=lambda: _int("CUSTFIN_MAX_ROWS", 5_000_000))
     fiscal_year_start_month: int = field(default_factory=lambda: _int("CUSTFIN_FISCAL_YEAR_START", 1))
     demo_customers: int = field(default_factory=lambda: _int("CUSTFIN_DEMO_CUSTOMERS", 400))
     demo_seed: int = field(default_factory=lambda: _int("CUSTFIN_DEMO_SEED", 7))
     max_question_chars: int = field(default_factory=lambda: _int("CUSTFIN_MAX_QUESTION_CHARS", 2000))
+    # Questions per minute per signed-in user (agent/ratelimit.py); 0 turns the limit off
+    rate_per_minute: int = field(default_factory=lambda: _int("CUSTFIN_RATE_PER_MINUTE", 20))
     # Playbooks and retrieval (agent/retrieval.py)
     playbooks_dir: Path = field(
         default_factory=lambda: Path(

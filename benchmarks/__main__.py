@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from benchmarks import cli, clv, ingest, memory, tools
+from benchmarks import cli, clv, credit_pricing, ingest, memory, tools
 from benchmarks.common import FULL, QUICK, Result, Sizes
 
 BENCHMARKS: dict[str, Callable[[Sizes], list[Result]]] = {
@@ -30,6 +30,8 @@ BENCHMARKS: dict[str, Callable[[Sizes], list[Result]]] = {
     "tool_memory": memory.tool_memory,
     "clv_vs_lifetimes": clv.vs_lifetimes,
     "clv_end_to_end": clv.end_to_end,
+    "receivables_aging_1m": credit_pricing.receivables_aging_1m,
+    "price_sensitivity_1m": credit_pricing.price_sensitivity_1m,
 }
 DEFAULT_OUT = Path(__file__).with_name("last_run.json")
 

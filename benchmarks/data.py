@@ -7,6 +7,8 @@
 - ``canonical_pickle``: the frame ``read_table`` makes of the clean CSV, pickled (Parquet would turn
   the Arrow-backed ``str`` columns into ``object``) so that a subprocess can load exactly the canonical
   frame without the transient memory of parsing a CSV.
+- ``invoices(rows)`` and ``sales_panel(rows)``: the demo invoices and weekly sales panel scaled to
+  ``scaled_rows(sizes)`` rows (1M at the full size), kept in memory only.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import functools
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from benchmarks.common import Sizes, bench_dir, write_atomic
@@ -91,3 +94,38 @@ def load_frame(path: Path) -> pd.DataFrame:
 def canonical_frame(sizes: Sizes) -> pd.DataFrame:
     """The canonical transactions frame the tools see (what ``read_table`` makes of the clean CSV)."""
     return load_frame(canonical_pickle(sizes))
+
+
+def scaled_rows(sizes: Sizes) -> int:
+    """Rows of the invoice and sales-panel benchmarks: 10 per demo customer (1M at the full size)."""
+    return sizes.customers * 10
+
+
+@functools.cache
+def invoices(rows: int) -> pd.DataFrame:
+    """Exactly ``rows`` demo invoices (seed 7): the generator's invoices of enough customers (about 7
+    invoices each), ``rows`` of them drawn at random with their order kept (sorted by invoice date)."""
+    from tools.demo_data import generate
+
+    customers = max(20, rows // 7)
+    while len(frame := generate(customers=customers, seed=SEED)["invoices"]) < rows:
+        customers *= 2
+    pick = np.sort(np.random.default_rng(SEED).choice(len(frame), rows, replace=False))
+    return frame.iloc[pick].reset_index(drop=True)
+
+
+@functools.cache
+def sales_panel(rows: int) -> pd.DataFrame:
+    """A ``rows``-row weekly price/volume panel: independent copies of the demo ``sales`` table (seeds 7,
+    8, ...; 9,420 rows each, the segments' true elasticities), each copy's stores renamed "<store> <k>"
+    so every copy adds its own product x segment x store cells; the last copy is cut to fit."""
+    from tools.demo_data import generate
+
+    parts, total, k = [], 0, 0
+    while total < rows:
+        part = generate(customers=1, seed=SEED + k)["sales"]
+        part["store"] = part["store"] + f" {k}"
+        parts.append(part.head(rows - total))
+        total += len(parts[-1])
+        k += 1
+    return pd.concat(parts, ignore_index=True)

@@ -60,21 +60,12 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
-from scipy import stats
-from sklearn.compose import ColumnTransformer, make_column_selector
-from sklearn.impute import SimpleImputer
-from sklearn.inspection import permutation_importance
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from prompts import churn as T
 from prompts import value as VT
@@ -85,6 +76,9 @@ from tools.errors import ToolInputError
 from tools.params import RankParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 #: Risk levels from 1 - P(alive) (probability the customer is already gone).
 HIGH_RISK = 0.5
@@ -535,6 +529,12 @@ def training_frame(
 def _model() -> Pipeline:
     """Regularised logistic regression: numeric features median-imputed (plus missing indicators) and
     standardised, categories one-hot encoded; L2 penalty with C = LOGISTIC_C."""
+    from sklearn.compose import ColumnTransformer, make_column_selector  # lazy: heavy, only for training
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     numeric = make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
     columns = ColumnTransformer(
         [
@@ -564,6 +564,10 @@ class CrossValidation:
 
 def cross_validate(X: pd.DataFrame, y: pd.Series, groups: pd.Series) -> CrossValidation:
     """5-fold stratified group CV: ROC AUC per fold, out-of-fold probabilities, permutation importance."""
+    from sklearn.inspection import permutation_importance  # lazy: heavy, only for training
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedGroupKFold
+
     folds = StratifiedGroupKFold(n_splits=CV_FOLDS, shuffle=True, random_state=RANDOM_STATE)
     oof = np.full(len(y), np.nan)
     aucs: list[float] = []
@@ -686,6 +690,8 @@ def _feature_name(feature: str) -> Msg:
 
 def _drivers(X: pd.DataFrame, cv: CrossValidation) -> tuple[list[str], list[Msg]]:
     """Top features by permutation importance (> 0) with their direction in plain words."""
+    from scipy import stats  # lazy: heavy import
+
     names, items = [], []
     ok = ~np.isnan(cv.oof)
     for feature, imp in cv.importance.head(TOP_DRIVERS).items():
@@ -706,6 +712,8 @@ def _drivers(X: pd.DataFrame, cv: CrossValidation) -> tuple[list[str], list[Msg]
 
 
 def _leakage(X: pd.DataFrame, y: pd.Series) -> list[Msg]:
+    from sklearn.metrics import roc_auc_score  # lazy: heavy import
+
     out = []
     for col in X.columns:
         if isinstance(X[col].dtype, pd.CategoricalDtype):

@@ -33,7 +33,10 @@ Gamma-Gamma log-likelihoods have analytic gradients (BFGS with ``jac=True``, L-B
 a few Newton steps with a finite-difference Hessian of the analytic gradient, which also gives the
 standard errors); because x is a whole number, ln Gamma(r+x) - ln Gamma(r), the Beta-function ratios
 and their digamma derivatives are cumulative sums over 0..max(x) looked up per row, so no special
-function is evaluated per customer. Predictions evaluate 2F1 once per distinct (x, T) pair.
+function is evaluated per customer. The BG/NBD fitting objective (:class:`_BGObjective`) weights
+those per-x terms by the customers per x, uses the closed form for customers without repeat purchases
+and sums the rest with dot products (about 3 ms per evaluation on 100k customers). Predictions evaluate
+2F1 once per distinct (x, T) pair.
 """
 
 from __future__ import annotations
@@ -42,11 +45,13 @@ import math
 import warnings
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 import numpy as np
 import pandas as pd
-from scipy import integrate, optimize, special
+
+if TYPE_CHECKING:
+    from scipy import optimize
 
 __all__ = [
     "UNIT_DAYS",
@@ -84,6 +89,7 @@ _MIN_CUSTOMERS = 10
 # Optimiser settings: objective is the mean negative log-likelihood per customer.
 _GTOL_OK = 1e-7  # max |gradient| (log-parameters) below which a fit is converged
 _GTOL_WARN = 1e-4  # above _GTOL_OK but below this: converged with a warning; above: ConvergenceError
+_FLAT_CURVATURE = 1e-8  # smallest / largest Hessian eigenvalue below this: flat (proper fits: > 1e-4)
 _LOG_PARAM_LIMIT = 16.0  # |log(param)| beyond this (~1e7) means a parameter ran off to 0 or infinity
 
 
@@ -561,6 +567,8 @@ def _maximise(
     result is not a proper maximum.
     """
 
+    from scipy import optimize  # lazy: scipy is slow to import
+
     def safe(z: np.ndarray) -> tuple[float, np.ndarray]:
         with np.errstate(all="ignore"):
             f, g = neg_ll_and_grad(z)
@@ -593,7 +601,10 @@ def _maximise(
     H = _hessian_from_gradient(grad, x, hessian_step)
     try:
         np.linalg.cholesky(H)
-        newton = True
+        # a ridge towards a boundary (e.g. nobody drops out: a -> 0, b -> infinity) leaves a direction
+        # with curvature at the noise level of the finite differences: flat, not a proper maximum
+        eig = np.linalg.eigvalsh(H)
+        newton = bool(eig[0] > _FLAT_CURVATURE * eig[-1])
     except np.linalg.LinAlgError:
         newton = False
     for _ in range(10 if newton else 0):
@@ -732,12 +743,95 @@ def _bg_family(
     return ll, grad
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """sum(a * b) without BLAS: OpenBLAS threads make ``a @ b`` many times slower on a busy machine."""
+    return float(np.einsum("i,i->", a, b))
+
+
 def _cumsum0(v: np.ndarray) -> np.ndarray:
     """[0, v0, v0+v1, ...]: cumulative sums with a leading zero."""
     out = np.empty(v.size + 1)
     out[0] = 0.0
     np.cumsum(v, out=out[1:])
     return out
+
+
+class _BGObjective:
+    """The BG/NBD (MBG/NBD) fitting objective: ``-sum(w * ll) / sum(w)`` and its gradient (log-parameters).
+
+    The same sums as :func:`_bg_family` over the rows, arranged for the ~35 evaluations of a fit:
+
+    - terms that depend on x only (ln Gamma(r+x) - ln Gamma(r), the Beta ratio and the digamma
+      differences) enter through the total weight per x, so they cost a dot product over 0..max(x);
+    - BG/NBD rows with x = 0 have the closed form ll = r ln(alpha) - r ln(alpha+T) (no dropout term),
+      gradient r [ln(alpha) - ln(alpha+T)] and r T / (alpha+T), zero for a and b: one log and one
+      division per row;
+    - the other rows (all of them for MBG/NBD, where dropout before the first repeat is possible) need
+      both terms: ``s = logaddexp(u, v)`` and the share ``expit(v - u)`` of the dropout term, then weighted
+      sums as dot products (no per-row gradient matrix).
+    """
+
+    def __init__(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray, modified: bool) -> None:
+        k = 1 if modified else 0
+        xi = x.astype(np.int64)
+        self.k = k
+        self.j = np.arange(max(int(xi.max(initial=0)) + k, 1), dtype=float)
+        size = self.j.size + 1  # the cumulative sums over j have a leading zero
+        per_x = np.bincount(xi, weights=w, minlength=size)[:size]
+        self.count_x = per_x  # weight per x: indexes ln Gamma and psi(r+x) sums
+        self.count_xk = np.concatenate((np.zeros(k), per_x))[:size]  # weight per x + k: Beta sums
+        self.W = float(w.sum())
+        closed = np.zeros(x.shape, dtype=bool) if modified else xi == 0
+        self.w0, self.T0 = w[closed], T[closed]
+        rest = ~closed
+        self.w1, self.x1, self.tx1, self.T1 = w[rest], x[rest].astype(float), t_x[rest], T[rest]
+        self.idx1 = xi[rest] - 1 + k  # b + x - 1 + k = b + j at j = x - 1 + k
+
+    def __call__(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        from scipy import special  # lazy: scipy is slow to import
+
+        r, alpha, a, b = np.exp(log_params)
+        j, W = self.j, self.W
+        log_alpha = math.log(alpha)
+        log_bj = np.log(b + j)
+        inv_bj = 1.0 / (b + j)
+        inv_abj = 1.0 / (a + b + j)
+        # x-only parts, weighted per x
+        ll = self.count_x @ _cumsum0(np.log(r + j)) + self.count_xk @ _cumsum0(log_bj - np.log(a + b + j))
+        psi_r = self.count_x @ _cumsum0(1.0 / (r + j))
+        psi_ab = self.count_xk @ _cumsum0(inv_abj)
+        psi_b = self.count_xk @ _cumsum0(inv_bj)
+        ll += W * r * log_alpha
+        d_r = psi_r + W * log_alpha
+        d_alpha = W * r / alpha
+        d_a = -psi_ab
+        d_b = psi_b - psi_ab
+        if self.w0.size:  # BG/NBD, x = 0: r ln(alpha) - r ln(alpha+T)
+            a_T0 = alpha + self.T0
+            L0 = _dot(self.w0, np.log(a_T0))
+            ll -= r * L0
+            d_r -= L0
+            d_alpha -= r * _dot(self.w0, 1.0 / a_T0)
+        if self.w1.size:
+            w1 = self.w1
+            rx = r + self.x1
+            a_T = alpha + self.T1
+            a_tx = alpha + self.tx1
+            log_aT = np.log(a_T)
+            log_atx = np.log(a_tx)
+            dv = (math.log(a) - log_bj[self.idx1]) + rx * (log_aT - log_atx)  # v - u
+            share = special.expit(dv)  # of the dropout term v in logaddexp(u, v)
+            B = w1 * rx
+            A = w1 * share
+            C = B * share
+            ll += _dot(w1, np.logaddexp(0.0, dv)) - _dot(B, log_aT)  # sum w logaddexp(u, v)
+            d_r -= _dot(w1, log_aT) - _dot(A, log_aT) + _dot(A, log_atx)
+            inv_aT = 1.0 / a_T
+            d_alpha -= _dot(B, inv_aT) - _dot(C, inv_aT) + _dot(C, 1.0 / a_tx)
+            d_a += float(A.sum()) / a
+            d_b -= _dot(A, inv_bj[self.idx1])
+        grad = np.array([r * d_r, alpha * d_alpha, a * d_a, b * d_b])
+        return -float(ll) / W, -grad / W
 
 
 def bgnbd_log_likelihood(
@@ -790,6 +884,8 @@ def _log_hyp2f1_c_plus_1(c: np.ndarray, b: np.ndarray, z: np.ndarray) -> np.ndar
     Pfaff: 2F1(c, b; c+1; z) = (1-z)^(-b) 2F1(1, b; c+1; z/(z-1)); the second factor lies in (0, 1]
     because c + 1 > b (Euler's integral), so it never overflows.
     """
+    from scipy import special  # lazy: scipy is slow to import
+
     with np.errstate(all="ignore"):
         direct = special.hyp2f1(c, b, c + 1.0, z)
         out = np.log(direct)
@@ -823,6 +919,8 @@ def _pareto_log_a0(
 
 
 def _pareto_ll(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    from scipy import special  # lazy: scipy is slow to import
+
     r, alpha, s, beta = np.exp(log_params)
     log_a0 = _pareto_log_a0(r, alpha, s, beta, x, t_x, T)
     alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
@@ -870,6 +968,8 @@ def _gg(
     Terms that depend on x only (ln Gamma, digamma, ln x) are computed once per distinct x
     (``x_groups`` = (distinct x, inverse index)) and gathered.
     """
+    from scipy import special  # lazy: scipy is slow to import
+
     p, q, g = np.exp(log_params)
     ux, inv = np.unique(x, return_inverse=True) if x_groups is None else x_groups
     pux = p * ux
@@ -997,6 +1097,29 @@ class _TransactionModel(_Fitter):
     ) -> tuple[np.ndarray, np.ndarray | None]:
         raise NotImplementedError
 
+    def _objective(
+        self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray
+    ) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+        """Mean negative log-likelihood and its gradient over log-parameters, from :meth:`_row_ll`."""
+        n = float(w.sum())
+
+        def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
+            if self._has_gradient:
+                ll, g = self._row_ll(z, x, t_x, T, True)
+                return -_dot(w, ll) / n, -np.einsum("i,ij->j", w, g) / n
+            f0 = -_dot(w, self._row_ll(z, x, t_x, T, False)[0]) / n
+            h = 1e-6
+            g = np.empty(z.size)
+            for i in range(z.size):
+                e = np.zeros(z.size)
+                e[i] = h
+                fp = -_dot(w, self._row_ll(z + e, x, t_x, T, False)[0]) / n
+                fm = -_dot(w, self._row_ll(z - e, x, t_x, T, False)[0]) / n
+                g[i] = (fp - fm) / (2 * h)
+            return f0, g
+
+        return objective
+
     def fit(
         self,
         frequency: Any,
@@ -1049,21 +1172,7 @@ class _TransactionModel(_Fitter):
             x0 = np.log(_param_vector(initial_params, names))
             x0[time_idx] += math.log(scale)
 
-        def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
-            if self._has_gradient:
-                ll, g = self._row_ll(z, xs, txs, ts, True)
-                return -float(w @ ll) / n, -(w @ g) / n
-            f0 = -float(w @ self._row_ll(z, xs, txs, ts, False)[0]) / n
-            h = 1e-6
-            g = np.empty(z.size)
-            for i in range(z.size):
-                e = np.zeros(z.size)
-                e[i] = h
-                fp = -float(w @ self._row_ll(z + e, xs, txs, ts, False)[0]) / n
-                fm = -float(w @ self._row_ll(z - e, xs, txs, ts, False)[0]) / n
-                g[i] = (fp - fm) / (2 * h)
-            return f0, g
-
+        objective = self._objective(xs, txs, ts, w)
         z, _, H, res = _maximise(
             objective,
             x0,
@@ -1074,7 +1183,7 @@ class _TransactionModel(_Fitter):
         )
         z_orig = z.copy()
         z_orig[time_idx] -= math.log(scale)
-        ll_total = float(w @ self._row_ll(z_orig, x, t_x, t, False)[0])
+        ll_total = _dot(w, self._row_ll(z_orig, x, t_x, t, False)[0])
         self._store(np.exp(z_orig), ll_total, H, n, x.size, res)
         return self
 
@@ -1135,6 +1244,8 @@ def _bg_expected_if_alive(
     direct and Pfaff forms are tried, and as a last resort the integral over p is computed by
     adaptive quadrature.
     """
+    from scipy import special  # lazy: scipy is slow to import
+
     x, T, t = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, T, t)))
     shape = x.shape
     x, T, t = (np.ravel(v) for v in (x, T, t))
@@ -1161,6 +1272,8 @@ def _bg_expected_if_alive(
 
 def _bg_expected_if_alive_quad(r: float, a: float, b: float, k: float, x: float, y: float) -> float:
     """The integral of :func:`_bg_expected_if_alive` by quadrature, with y = t / (alpha + T)."""
+    from scipy import integrate, special  # lazy: scipy is slow to import
+
     log_norm = special.betaln(a, b + x + k)
 
     def integrand(p: float) -> float:
@@ -1215,6 +1328,11 @@ class BetaGeoFitter(_TransactionModel):
     ) -> tuple[np.ndarray, np.ndarray | None]:
         return _bg_family(log_params, x, t_x, T, self._modified, grad)
 
+    def _objective(
+        self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray
+    ) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+        return _BGObjective(x, t_x, T, w, self._modified)
+
     def _log_odds_dead(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         r, alpha, a, b = (self.params_[k] for k in self._param_names)
         k = 1.0 if self._modified else 0.0
@@ -1234,6 +1352,8 @@ class BetaGeoFitter(_TransactionModel):
 
         (BG/NBD, equation 13); 1 for every customer without repeat purchases.
         """
+        from scipy import special  # lazy: scipy is slow to import
+
         self._require_fitted()
         x, t_x, t = (_arr(v) for v in (frequency, recency, T))
         return _as_output(special.expit(-self._log_odds_dead(x, t_x, t)), frequency, recency, T)
@@ -1255,12 +1375,16 @@ class BetaGeoFitter(_TransactionModel):
         distinct (x, T) pair by :func:`_bg_expected_if_alive` (Euler's transformation, which keeps
         the 2F1 parameters small for large x).
         """
+        from scipy import special  # lazy: scipy is slow to import
+
         (ux, uT), inv = _group_rows([x, T])
         bracket = self._bracket(ux[:, None], uT[:, None], np.asarray(ts, dtype=float)[None, :])
         p_alive = special.expit(-self._log_odds_dead(x, t_x, T))
         return bracket[inv] * p_alive[:, None]
 
     def _expected_rows(self, t: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        from scipy import special  # lazy: scipy is slow to import
+
         (ux, uT, ut), inv = _group_rows([x, T, t])
         p_alive = special.expit(-self._log_odds_dead(x, t_x, T))
         return self._bracket(ux, uT, ut)[inv] * p_alive
@@ -1368,6 +1492,8 @@ class ParetoNBDFitter(_TransactionModel):
     def conditional_probability_alive(self, frequency: Any, recency: Any, T: Any) -> Any:
         r"""P(alive | x, t_x, T) = :math:`\left[1 + s A_0 (\alpha+T)^{r+x} (\beta+T)^s\right]^{-1}`
         (note 009, equation 36, with :math:`A_0` the integral of :func:`_pareto_log_a0`)."""
+        from scipy import special  # lazy: scipy is slow to import
+
         self._require_fitted()
         x, t_x, t = (_arr(v) for v in (frequency, recency, T))
         return _as_output(special.expit(-self._log_odds_dead(x, t_x, t)), frequency, recency, T)
@@ -1383,6 +1509,8 @@ class ParetoNBDFitter(_TransactionModel):
         return self._expected_rows(np.asarray(ts, dtype=float)[None, :], x[:, None], t_x[:, None], T[:, None])
 
     def _expected_rows(self, t: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        from scipy import special  # lazy: scipy is slow to import
+
         r, alpha, s, beta = (self.params_[k] for k in self._param_names)
         p_alive = special.expit(-self._log_odds_dead(x, t_x, T))
         shape = _one_minus_power_over(s - 1.0, np.log1p(t / (beta + T)))
@@ -1469,11 +1597,11 @@ class GammaGammaFitter(_Fitter):
 
         def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
             ll, g = _gg(z, x, ms, True, x_groups)
-            return -float(w @ ll) / n, -(w @ g) / n
+            return -_dot(w, ll) / n, -np.einsum("i,ij->j", w, g) / n
 
         z, _, H, res = _maximise(objective, x0, self._param_names, self._model_name, maxiter=maxiter)
         z[2] -= math.log(scale)
-        ll_total = float(w @ _gg(z, x, m, False)[0])
+        ll_total = _dot(w, _gg(z, x, m, False)[0])
         self._store(np.exp(z), ll_total, H, n, x.size, res)
         if self.q_ <= 1:
             warnings.warn(

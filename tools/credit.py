@@ -31,7 +31,7 @@ import math
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -142,14 +142,27 @@ class CreditRiskParams(_CreditParams):
 
 @dataclass
 class _Invoices:
-    """Invoices of one currency up to as_of, with per-invoice open amount, days past due and days late."""
+    """Invoices of one currency up to as_of, with per-invoice open amount, days past due and days late.
 
-    frame: pd.DataFrame
+    ``columns`` holds the per-invoice arrays; ``frame`` (the same as a DataFrame) is built on first use.
+    """
+
+    columns: dict[str, Any]
     as_of: pd.Timestamp
     currency: str | None
     warnings: list[Msg]
     has_written_off: bool
     rows_used: int
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
+
+    @cached_property
+    def customer_codes(self) -> tuple[np.ndarray, pd.Index]:
+        """(code per invoice row, sorted customer ids): the customer ids factorized once."""
+        codes, customers = pd.factorize(self.columns[_ID], sort=True)
+        return codes.astype(np.intp, copy=False), pd.Index(customers, name=_ID)
 
 
 def _prepare_invoices(
@@ -187,46 +200,63 @@ def _prepare_invoices(
     issued = (inv["invoice_date"] <= ref).to_numpy()
     if not issued.any():
         raise ToolInputError(_say(T.NO_INVOICES_BEFORE, as_of=ref.date().isoformat()))
-    inv = inv.loc[issued]
-    paid_date = paid_date.loc[inv.index]
-    amount = inv["amount"].astype(float)
+    if not issued.all():
+        inv = inv.loc[issued]
+        paid_date = paid_date.loc[issued]
+    # numpy arrays from here on: one pass per column, no index alignment
+    amount = inv["amount"].to_numpy(dtype=float)
+    paid_at = paid_date.to_numpy(dtype="datetime64[us]")
+    undated = np.isnat(paid_at)
+    due = inv["due_date"].to_numpy(dtype="datetime64[us]")
     if "paid_amount" in inv.columns:
-        paid_amount = inv["paid_amount"].astype(float).fillna(0.0)
+        paid_amount = np.nan_to_num(inv["paid_amount"].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
     else:
-        paid_amount = amount.where(paid_date.notna(), 0.0)
+        paid_amount = np.where(undated, 0.0, amount)
         warnings.append(T.NO_PAID_AMOUNT)
     if "paid_date" not in inv.columns:
         warnings.append(T.NO_PAID_DATE)
     # a payment dated after as_of had not happened yet; an undated partial payment is taken as made
-    paid_by = paid_date.notna() & (paid_date <= ref)
-    counted = paid_amount.where(paid_by | paid_date.isna(), 0.0)
+    paid_by = ~undated & (paid_at <= ref.to_datetime64())
+    counted = np.where(paid_by | undated, paid_amount, 0.0)
     has_wo = "written_off" in inv.columns
     written_off = (
-        inv["written_off"].fillna(False).astype(bool) if has_wo else pd.Series(False, index=inv.index)
+        inv["written_off"].fillna(False).astype(bool).to_numpy() if has_wo else np.zeros(len(inv), bool)
     )
-    balance = (amount - counted).round(2)
-    open_amount = balance.where(~written_off, 0.0)
-    days_past_due = (ref - inv["due_date"]).dt.days
-    late = (paid_date - inv["due_date"]).dt.days
-    frame = pd.DataFrame(
-        {
-            _ID: inv[_ID].astype(str),
-            "invoice_date": inv["invoice_date"],
-            "due_date": inv["due_date"],
-            "amount": amount,
-            "open_amount": open_amount,
-            "written_off_amount": balance.where(written_off, 0.0),
-            "days_past_due": days_past_due,
-            # paid by as_of with a positive amount: days late (early = 0) and whether late at all
-            "paid": paid_by & (amount > 0),
-            "days_late": late.clip(lower=0).where(paid_by & (amount > 0)),
-            # behaviour (for the trend): paid -> days late, open and past due -> days past due so far
-            "observed_late": late.clip(lower=0)
-            .where(paid_by, days_past_due.clip(lower=0))
-            .where((amount > 0) & (paid_by | (days_past_due > 0))),
-        }
-    ).reset_index(drop=True)
-    return _Invoices(frame, ref, code, warnings, has_wo, len(frame))
+    balance = np.round(amount - counted, 2)
+    days_past_due = _days(np.datetime64(ref.to_datetime64(), "us"), due)
+    late = _days(paid_at, due).astype(float)
+    late[undated] = np.nan
+    positive = amount > 0
+    paid = paid_by & positive
+    late_clipped = np.maximum(late, 0.0)  # NaN stays NaN
+    columns = {
+        _ID: inv[_ID].astype(str).array,
+        "invoice_date": inv["invoice_date"].to_numpy(),
+        "due_date": inv["due_date"].to_numpy(),
+        "amount": amount,
+        "open_amount": np.where(written_off, 0.0, balance),
+        "written_off_amount": np.where(written_off, balance, 0.0),
+        "days_past_due": days_past_due,
+        # paid by as_of with a positive amount: days late (early = 0) and whether late at all
+        "paid": paid,
+        "days_late": np.where(paid, late_clipped, np.nan),
+        # behaviour (for the trend): paid -> days late, open and past due -> days past due so far
+        "observed_late": np.where(
+            positive & (paid_by | (days_past_due > 0)),
+            np.where(paid_by, late_clipped, np.maximum(days_past_due, 0)),
+            np.nan,
+        ),
+    }
+    return _Invoices(columns, ref, code, warnings, has_wo, len(amount))
+
+
+def _days(end: np.ndarray | np.datetime64, start: np.ndarray) -> np.ndarray:
+    """Whole days from ``start`` to ``end`` (datetime64[us]), floored like ``Series.dt.days``.
+
+    NaT gives a meaningless number: callers mask those rows.
+    """
+    delta = (np.asarray(end, dtype="datetime64[us]") - start).astype(np.int64)
+    return np.floor_divide(delta, 86_400_000_000)
 
 
 def bucket_of(days_past_due: pd.Series | np.ndarray) -> np.ndarray:
@@ -316,35 +346,54 @@ def _countback_all(inv: pd.DataFrame, open_by: pd.Series, as_of: pd.Timestamp) -
 
 
 def _customer_aging(prep: _Invoices) -> pd.DataFrame:
-    """Per customer: open amount per bucket, overdue, counts, trailing sales, days late, write-offs."""
-    f = prep.frame
-    bucket = bucket_of(f["days_past_due"].to_numpy())
-    is_open = f["open_amount"].abs().to_numpy() > 0.005
-    cols: dict[str, Any] = {}
-    for name in BUCKET_NAMES:
-        cols[name] = np.where(is_open & (bucket == name), f["open_amount"].to_numpy(), 0.0)
-    overdue = is_open & (bucket != "current")
-    window = (f["invoice_date"] > prep.as_of - pd.Timedelta(days=DSO_DAYS)).to_numpy()
+    """Per customer: open amount per bucket, overdue, counts, trailing sales, days late, write-offs.
+
+    One ``np.bincount`` per column over the customer codes (see ``_Invoices.customer_codes``).
+    """
+    f = prep.columns
+    codes, customers = prep.customer_codes
+    m = len(customers)
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=values, minlength=m)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=mask, minlength=m).astype(np.int64)
+
+    days = f["days_past_due"].astype(float)
+    open_amount = f["open_amount"]
+    amount = f["amount"]
+    days_late = f["days_late"]
+    is_open = np.abs(open_amount) > 0.005
+    bucket = np.select([days <= 0, days <= 30, days <= 60, days <= 90], [0, 1, 2, 3], 4)[is_open]
+    k = len(BUCKET_NAMES)
+    by_bucket = np.bincount(
+        codes[is_open] * k + bucket, weights=open_amount[is_open], minlength=m * k
+    ).reshape(m, k)
+    cols: dict[str, Any] = {name: by_bucket[:, i] for i, name in enumerate(BUCKET_NAMES)}
+    window = f["invoice_date"] > (prep.as_of - pd.Timedelta(days=DSO_DAYS)).to_datetime64()
     cols |= {
-        "open_invoices": is_open.astype(int),
-        "overdue_invoices": overdue.astype(int),
-        "sales_90d": np.where(window, f["amount"].to_numpy(), 0.0),
-        "paid_invoices": f["paid"].to_numpy().astype(int),
-        "late_invoices": (f["days_late"].to_numpy() > 0).astype(int),
-        "days_late_sum": f["days_late"].fillna(0).to_numpy(),
-        "invoiced": f["amount"].to_numpy(),
-        "written_off_amount": f["written_off_amount"].to_numpy(),
+        "open_invoices": count(is_open),
+        "overdue_invoices": count(is_open & (days > 0)),
+        "sales_90d": total(np.where(window, amount, 0.0)),
+        "paid_invoices": count(f["paid"]),
+        "late_invoices": count(days_late > 0),
+        "days_late_sum": total(np.nan_to_num(days_late, nan=0.0)),
+        "invoiced": total(amount),
+        "written_off_amount": total(f["written_off_amount"]),
     }
-    per = pd.DataFrame(cols).groupby(f[_ID].to_numpy(), sort=True).sum()
-    per.index.name = _ID
+    per = pd.DataFrame(cols, index=pd.Index(customers, name=_ID))
     per["open_amount"] = per[list(BUCKET_NAMES)].sum(axis=1)
     per["overdue_amount"] = per[list(OVERDUE_BUCKETS)].sum(axis=1)
     per["overdue_share"] = per["overdue_amount"] / per["open_amount"].where(per["open_amount"] > 0)
     paid = per["paid_invoices"].where(per["paid_invoices"] > 0)
     per["avg_days_late"] = per["days_late_sum"] / paid
     per["late_share"] = per["late_invoices"] / paid
-    per["dso"] = [dso_simple(o, s) for o, s in zip(per["open_amount"], per["sales_90d"], strict=True)]
-    per["dso"] = per["dso"].astype(float)
+    # dso_simple per customer: 0 when nothing is open, NaN when open but no sales in the window
+    open_total, sales = per["open_amount"].to_numpy(), per["sales_90d"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dso = np.where(open_total <= 0, 0.0, np.where(sales <= 0, np.nan, open_total / sales * DSO_DAYS))
+    per["dso"] = dso
     return per
 
 
@@ -416,10 +465,10 @@ def receivables_aging(data: DatasetBundle, params: AgingParams) -> ToolResult:
         warnings.append(T.DSO_NO_SALES)
 
     bucket_table = _bucket_table(per)
-    listing = per.sort_values(["overdue_amount", "open_amount"], ascending=False, kind="stable")
+    rows = np.arange(len(per))
     if params.customer:
-        listing = listing.loc[listing.index.isin(_match_customer(params.customer, per.index, names))]
-    listing = listing.head(params.n)
+        rows = rows[per.index.isin(_match_customer(params.customer, per.index, names))]
+    listing = per.iloc[_top_rows(per, rows, params.n)]
     table = _with_names(
         listing[
             [
@@ -519,17 +568,31 @@ def _bucket_table(per: pd.DataFrame) -> pd.DataFrame:
     ).astype({"share": "Float64"})
 
 
+def _top_rows(per: pd.DataFrame, rows: np.ndarray, n: int) -> np.ndarray:
+    """The first ``n`` of ``rows`` (positions in ``per``) by overdue_amount, then open_amount, largest
+    first, ties in ``rows`` order: ``sort_values(..., ascending=False, kind="stable").head(n)`` without
+    sorting every customer (only those whose overdue amount reaches the n-th largest can be listed)."""
+    overdue = per["overdue_amount"].to_numpy()
+    open_amount = per["open_amount"].to_numpy()
+    positive = rows[overdue[rows] > 0]
+    if len(positive) >= n:  # the n-th largest overdue amount is positive: only those can be listed
+        nth = np.partition(overdue[positive], len(positive) - n)[len(positive) - n]
+        rows = positive[overdue[positive] >= nth]
+    order = np.lexsort((rows, -open_amount[rows], -overdue[rows]))
+    return rows[order][:n]
+
+
 def _overdue_finding(per: pd.DataFrame, names: pd.Series | None) -> Finding | None:
-    over = per.loc[per["overdue_amount"] > 0.005, "overdue_amount"].sort_values(
-        ascending=False, kind="stable"
-    )
-    if over.empty:
+    amounts = per["overdue_amount"].to_numpy()
+    hit = np.flatnonzero(amounts > 0.005)
+    if not len(hit):
         return None
-    total = float(over.sum())
+    order = hit[np.argsort(-amounts[hit], kind="stable")]  # largest first, ties in customer order
+    total = float(amounts[order].sum())
     return Finding(
         "overdue_receivables",
-        _say(T.FINDING_OVERDUE, count=len(over), amount=_money(total)),
-        list(over.index.astype(str)),
+        _say(T.FINDING_OVERDUE, count=len(order), amount=_money(total)),
+        per.index[order].astype(str).tolist(),
         round(total, 2),
         "overdue_amount",
         0.0,
@@ -564,7 +627,7 @@ def _aging_summary(
             )
         )
     top = (
-        per.loc[per["overdue_amount"] > 0.005]
+        per.iloc[np.flatnonzero(per["overdue_amount"].to_numpy() > 0.005)]
         .sort_values("overdue_amount", ascending=False)
         .head(MAX_SUMMARY_ITEMS)
     )
@@ -1022,9 +1085,7 @@ def score_customers(features: pd.DataFrame, card: dict[str, Any] | None = None) 
     )
     zone_points = fin["z_zone"]
     lost["z_zone"] = (
-        features["zone"]
-        .map(lambda z: float(zone_points.get(z, 0)) if isinstance(z, str) else 0.0)
-        .astype(float)
+        features["zone"].map({z: float(p) for z, p in zone_points.items()}).astype(float).fillna(0.0)
     )
     lost["current_ratio"] = band_points(features["current_ratio"], fin["current_ratio"]["bands"])
     lost["debt_ratio"] = band_points(features["debt_ratio"], fin["debt_ratio"]["bands"])
@@ -1041,10 +1102,19 @@ def score_customers(features: pd.DataFrame, card: dict[str, Any] | None = None) 
         index=features.index,
         dtype="str",
     )
-    out["reasons"] = [
-        "; ".join(f"{k} -{int(v) if float(v).is_integer() else v}" for k, v in row.items() if v > 0)
-        for _, row in lost.iterrows()
+    # the reasons text of each distinct combination of points lost, then spread to the customers
+    combo, combos = pd.MultiIndex.from_frame(lost).factorize()
+    texts = [
+        "; ".join(
+            f"{k} -{int(v) if float(v).is_integer() else v}"
+            for k, v in zip(lost.columns, c, strict=True)
+            if v > 0
+        )
+        for c in combos
     ]
+    out["reasons"] = pd.Series(
+        np.array(texts, dtype=object)[combo] if len(lost) else [], index=lost.index, dtype="str"
+    )
     return pd.concat([out, lost.add_prefix("lost_")], axis=1)
 
 
@@ -1098,18 +1168,22 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
     months = int(card["exposure"]["months"])
     start = prep.as_of - pd.DateOffset(months=months)
     window = prep.frame["invoice_date"] > start
-    monthly = prep.frame.loc[window].groupby(_ID)["amount"].sum().reindex(per.index, fill_value=0.0) / months
+    codes, _ = prep.customer_codes  # per.index is the sorted customer ids of these codes
+    in_window = np.where(window.to_numpy(), prep.frame["amount"].to_numpy(), 0.0)
+    monthly = pd.Series(np.bincount(codes, weights=in_window, minlength=len(per)), index=per.index) / months
     grade_cfg = {g["grade"]: g for g in card["grades"]}
     out = pd.concat([features, scored], axis=1)
     out["monthly_sales"] = monthly.round(2)
-    out["recommended_limit"] = (
-        out["grade"].map(lambda g: grade_cfg[g]["limit_months"]) * monthly.clip(lower=0)
-    ).round(2)
+
+    def per_grade(key: str) -> pd.Series:
+        return out["grade"].map({g: cfg[key] for g, cfg in grade_cfg.items()})
+
+    out["recommended_limit"] = (per_grade("limit_months") * monthly.clip(lower=0)).round(2)
     out["limit_gap"] = (out["open_amount"] - out["recommended_limit"]).round(2)
-    out["terms_days"] = out["grade"].map(lambda g: grade_cfg[g]["terms_days"]).astype(int)
-    out["prepayment_share"] = out["grade"].map(lambda g: grade_cfg[g]["prepayment_share"]).astype(float)
+    out["terms_days"] = per_grade("terms_days").astype(int)
+    out["prepayment_share"] = per_grade("prepayment_share").astype(float)
     out["deteriorating"] = out["lost_deteriorating"] > 0
-    out["action"] = [_action(row) for _, row in out.iterrows()]
+    out["action"] = _actions(out)
     high_grades = list(card["exposure"]["high_risk_grades"])
     high = out.loc[out["grade"].isin(high_grades)].sort_values(
         ["open_amount"], ascending=False, kind="stable"
@@ -1199,6 +1273,17 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
         findings,
         warnings,
     )
+
+
+def _actions(out: pd.DataFrame) -> np.ndarray:
+    """``_action`` of every row at once (the same rules, first match wins)."""
+    share = out["prepayment_share"].to_numpy(dtype=float)
+    review = (out["grade"] == "C").to_numpy() | out["deteriorating"].to_numpy(dtype=bool)
+    return np.select(
+        [share >= 1, share > 0, out["limit_gap"].to_numpy(dtype=float) > 0.005, review],
+        ["prepayment", "deposit", "reduce_limit", "review"],
+        "standard",
+    ).astype(object)
 
 
 def _action(row: pd.Series) -> str:

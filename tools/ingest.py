@@ -59,6 +59,13 @@ from tools.schemas import (
     rank_kinds,
 )
 from tools.text import Msg
+from tools.upload_guards import (
+    check_xlsx_archive,
+    decode_by_line,
+    duplicate_header_warning,
+    future_date_warning,
+    mixed_encoding_warning,
+)
 
 MB = 1024 * 1024
 SAMPLE_BYTES = 64 * 1024
@@ -390,10 +397,20 @@ def _read_csv(data: bytes, name: str, overrides: dict[str, str] | None) -> _Raw:
             return _parse_csv(data, start, head.removeprefix("\ufeff"), encoding, ext, overrides)
         except _NotUtf8:
             pass  # invalid UTF-8 further down: decode the whole file properly
-    text, encoding = _decode(data, name)
+    mixed: list[int] = []
+    try:
+        text, encoding = _decode(data, name)
+    except IngestError:
+        by_line = decode_by_line(data)  # UTF-8 lines and GBK lines in one file
+        if by_line is None:
+            raise
+        (text, mixed), encoding = by_line, "utf-8+gb18030"
     if "\n" not in text[:SAMPLE_BYTES]:
         text = text.replace("\r", "\n")
-    return _parse_csv(text.encode("utf-8"), 0, text[:SAMPLE_BYTES], encoding, ext, overrides)
+    raw = _parse_csv(text.encode("utf-8"), 0, text[:SAMPLE_BYTES], encoding, ext, overrides)
+    if mixed:
+        raw.warnings.append(mixed_encoding_warning(mixed))
+    return raw
 
 
 def _parse_csv(
@@ -438,6 +455,9 @@ def _parse_csv(
             raise _NotUtf8 from exc
         raw = _rows_frame(*_csv_records(text, sep, header_end), names)
     raw.header_row, raw.encoding, raw.delimiter = header_end, encoding, sep
+    repeated = duplicate_header_warning(rows[index] if rows else [])
+    if repeated is not None:
+        raw.warnings.append(repeated)
     return raw
 
 
@@ -570,6 +590,7 @@ def _read_xlsx(data: bytes, name: str, overrides: dict[str, str] | None) -> _Raw
     """First sheet with a recognisable header; cached values of formula cells (never evaluated)."""
     import openpyxl  # lazy: only XLSX uploads pay for it
 
+    check_xlsx_archive(data, name)  # zip bombs are refused from the directory, before any XML is parsed
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zip/xml errors of a damaged or fake workbook
@@ -607,6 +628,9 @@ def _read_xlsx(data: bytes, name: str, overrides: dict[str, str] | None) -> _Raw
     keep = [i for i, r in enumerate(records) if any(c is not None for c in r)]
     raw = _rows_frame([records[i] for i in keep], [index + 2 + i for i in keep], _column_names(head[index]))
     raw.header_row, raw.sheet = index + 1, title
+    repeated = duplicate_header_warning(head[index])
+    if repeated is not None:
+        raw.warnings.append(repeated)
     return raw
 
 
@@ -908,11 +932,16 @@ def _duplicates(frame: pd.DataFrame) -> pd.Series:
         digest ^= bits
         digest *= np.uint64(0x9E3779B97F4A7C15)
         digest ^= np.right_shift(digest, np.uint64(29), out=scratch)
-    candidates = _sharing(digest)
     key = next((c for c in _DUPLICATE_KEYS if c in frame and _is_text(frame[c])), None)
-    if len(candidates) and key is not None:
-        # numbers repeat a lot (a third of a big order file shares its numbers with another row): mix in
-        # the codes of an id-like text column of those rows before the full comparison
+    sketch = None if key is None else _string_sketch(frame[key])
+    if sketch is not None:
+        # numbers repeat a lot (a third of a big order file shares all its numbers with another row):
+        # an id-like text column makes the key selective
+        digest ^= sketch
+        digest *= np.uint64(0x9E3779B97F4A7C15)
+        digest ^= np.right_shift(digest, np.uint64(29), out=scratch)
+    candidates = _sharing(digest)
+    if len(candidates) and key is not None and sketch is None:  # not Arrow-backed: codes of the candidates
         codes = pd.factorize(frame[key].iloc[candidates])[0].astype(np.uint64)
         mixed = (digest[candidates] ^ codes) * np.uint64(0x9E3779B97F4A7C15)
         mixed ^= mixed >> np.uint64(29)
@@ -928,14 +957,56 @@ _DUPLICATE_KEYS = ("order_id", "invoice_id", "customer_id")  # most selective fi
 
 def _sharing(key: np.ndarray) -> np.ndarray:
     """Positions of the ``key`` values that share a 20-bit bucket with another in each of six bit windows."""
-    candidates = np.arange(len(key))
+    candidates = None
     for shift in (44, 24, 4, 34, 14, 0):
-        sub = key[candidates]
+        sub = key if candidates is None else key[candidates]
         bucket = ((sub >> np.uint64(shift)) & np.uint64(0xFFFFF)).astype(np.intp)
-        candidates = candidates[np.bincount(bucket, minlength=1 << 20)[bucket] > 1]
+        shared = np.bincount(bucket, minlength=1 << 20)[bucket] > 1
+        candidates = np.flatnonzero(shared) if candidates is None else candidates[shared]
         if len(candidates) == 0:
             break
     return candidates
+
+
+def _string_sketch(s: pd.Series) -> np.ndarray | None:
+    """A uint64 per value of an Arrow-backed text column, equal for equal strings (nulls: 0).
+
+    Mixes the length with the first and the last eight UTF-8 bytes (read in place from the Arrow buffers,
+    no Python per value): enough to tell ids apart; rows with equal sketches are compared in full anyway.
+    None when the column is not Arrow-backed.
+    """
+    chunks = getattr(s.array, "_pa_array", None)
+    if not isinstance(chunks, pa.ChunkedArray) or not (
+        pa.types.is_string(chunks.type) or pa.types.is_large_string(chunks.type)
+    ):
+        return None
+    parts = []
+    for chunk in chunks.chunks:
+        if len(chunk) == 0:
+            continue
+        _, offsets_buf, data_buf = chunk.buffers()
+        width = np.dtype(np.int64 if pa.types.is_large_string(chunk.type) else np.int32)
+        offsets = np.frombuffer(
+            offsets_buf, dtype=width, count=len(chunk) + 1, offset=chunk.offset * width.itemsize
+        ).astype(np.int64)
+        start, stop = offsets[:-1], offsets[1:]
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.empty(0, np.uint8)
+        padded = np.zeros(data.size + 16, dtype=np.uint8)  # 8 zero bytes either side: every read is in range
+        padded[8 : 8 + data.size] = data
+        words = np.ndarray((padded.size - 7,), dtype="<u8", buffer=padded, strides=(1,))  # unaligned reads
+        length = (stop - start).astype(np.uint64)
+        short = np.minimum(length, np.uint64(8))
+        head = words[start + 8]  # the first 8 bytes from the start (low bytes), beyond the end masked off
+        head &= np.where(
+            short == 8, np.uint64(0xFFFFFFFFFFFFFFFF), (np.uint64(1) << (short * np.uint64(8))) - np.uint64(1)
+        )
+        tail = words[stop]  # the 8 bytes ending at the end (high bytes), before the start shifted out
+        tail = np.where(short == 0, np.uint64(0), tail >> ((np.uint64(8) - short) * np.uint64(8)))
+        sketch = head * np.uint64(0x9E3779B97F4A7C15) ^ tail ^ length * np.uint64(0xC2B2AE3D27D4EB4F)
+        if chunk.null_count:
+            sketch[~pc.is_valid(chunk).to_numpy(zero_copy_only=False)] = 0
+        parts.append(sketch)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
 
 def _problem(check: str, column: str, value: object) -> tuple[str, Msg]:
@@ -1091,6 +1162,9 @@ def _canonicalise(raw: _Raw, name: str, overrides: dict[str, str] | None, forced
         if frame[col].dtype == "boolean" and col in mapped and not frame[col].isna().any():
             frame[col] = frame[col].astype(bool)
     warnings += _value_warnings(frame, raw.line_of, ambiguous)
+    future = future_date_warning(frame)
+    if future is not None:
+        warnings.append(future)
     frame.index = pd.RangeIndex(len(frame))
     report = IngestReport(
         filename=name,

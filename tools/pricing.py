@@ -56,7 +56,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
-from scipy import stats
 
 from prompts import pricing as T
 from prompts import value as VT
@@ -146,7 +145,13 @@ def demean(values: np.ndarray, cells: np.ndarray) -> np.ndarray:
     return out
 
 
-def fe_ols(y: np.ndarray, x: np.ndarray, cells: np.ndarray, confidence: float = CONFIDENCE) -> FEFit:
+def fe_ols(
+    y: np.ndarray,
+    x: np.ndarray,
+    cells: np.ndarray,
+    confidence: float = CONFIDENCE,
+    demeaned: tuple[np.ndarray, np.ndarray] | None = None,
+) -> FEFit:
     """OLS of ``y`` on the columns of ``x`` with one fixed effect per value of integer ``cells``.
 
     Parameters
@@ -155,6 +160,7 @@ def fe_ols(y: np.ndarray, x: np.ndarray, cells: np.ndarray, confidence: float = 
     x : (n, k) regressors (no constant: the cell effects absorb it).
     cells : (n,) integer codes 0..G-1 of the fixed-effect cells.
     confidence : level of the two-sided confidence intervals.
+    demeaned : optional (ỹ, X̃), y and x already demeaned within ``cells`` (as ``demean`` does), to reuse.
 
     Returns
     -------
@@ -171,13 +177,18 @@ def fe_ols(y: np.ndarray, x: np.ndarray, cells: np.ndarray, confidence: float = 
     df = n - k - groups
     if df <= 0:
         raise ValueError(f"not enough observations: n={n}, regressors={k}, cells={groups}")
-    yt, xt = demean(y, cells), demean(x, cells)
+    if demeaned is None:
+        yt, xt = demean(y, cells), demean(x, cells)
+    else:
+        yt, xt = np.asarray(demeaned[0], dtype=float), np.asarray(demeaned[1], dtype=float).reshape(n, k)
     coef, *_ = np.linalg.lstsq(xt, yt, rcond=None)
     resid = yt - xt @ coef
     ssr = float(resid @ resid)
     sigma2 = ssr / df
     xtx_inv = np.linalg.pinv(xt.T @ xt)
     se = np.sqrt(np.clip(np.diag(xtx_inv) * sigma2, 0.0, None))
+    from scipy import stats  # lazy: heavy import
+
     tq = float(stats.t.ppf(0.5 + confidence / 2, df))
     sst = float(((y - y.mean()) ** 2).sum())
     sst_within = float(yt @ yt)
@@ -262,24 +273,25 @@ def _observations(data: DatasetBundle, params: PriceParams) -> _Obs:
         cols["cost"] = pd.to_numeric(frame["cost"], errors="coerce").to_numpy(dtype=float)
     for key in ("product", "store", "region", "channel", "segment", "customer_id"):
         if key in frame.columns:
-            cols[key] = frame[key].astype("str").fillna(VT.UNKNOWN).to_numpy()
+            cols[key] = frame[key].astype("str").fillna(VT.UNKNOWN).array
     if "segment" not in cols and source == "transactions" and "customer_id" in frame.columns:
         customers = data.get("customers")
         if customers is not None and {"customer_id", "segment"} <= set(customers.columns):
             seg = customers.drop_duplicates("customer_id").set_index("customer_id")["segment"]
-            cols["segment"] = frame["customer_id"].map(seg).astype("str").fillna(VT.UNKNOWN).to_numpy()
-    obs = pd.DataFrame(cols)
+            cols["segment"] = frame["customer_id"].map(seg).astype("str").fillna(VT.UNKNOWN).array
     keep = np.isfinite(quantity) & np.isfinite(price) & (quantity > 0) & (price > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # rows with q or p <= 0 are dropped below
+        cols |= {"log_q": np.log(quantity), "log_p": np.log(price)}
+    obs = pd.DataFrame(cols)
     dropped = int((~keep).sum())
-    obs = obs.loc[keep].reset_index(drop=True)
+    if dropped:
+        obs = obs.loc[keep].reset_index(drop=True)
     if obs.empty and (params.start or params.end):
         raise ToolInputError(_say(T.NO_PERIOD_ROWS, start=params.start or "…", end=params.end or "…"))
     scope: dict[str, str] = {}
     for key, value in (("segment", params.segment), ("product", params.product)):
         if value is not None:
             obs, scope[key] = _only(obs, key, value)
-    obs["log_q"] = np.log(obs["quantity"].to_numpy(dtype=float))
-    obs["log_p"] = np.log(obs["price"].to_numpy(dtype=float))
     if source == "sales":
         cell_columns = [c for c in ("product", "segment", "store") if c in obs.columns]
     else:  # order lines: compare a customer's own orders of a product (customer size is not price response)
@@ -302,7 +314,8 @@ def _flag(values: pd.Series) -> np.ndarray:
 def _only(obs: pd.DataFrame, key: str, value: str) -> tuple[pd.DataFrame, str]:
     dim = VT.DIMENSIONS.get(key, Msg(key, key))
     if key not in obs.columns:
-        raise ToolInputError(_say(T.NO_COLUMN, dimension=key, columns=", ".join(map(str, obs.columns))))
+        shown = [str(c) for c in obs.columns if c not in ("log_q", "log_p")]  # the data's own columns
+        raise ToolInputError(_say(T.NO_COLUMN, dimension=key, columns=", ".join(shown)))
     known = sorted(set(obs[key].tolist()))
     match = [v for v in known if v.casefold() == value.strip().casefold()]
     if not match:
@@ -310,31 +323,105 @@ def _only(obs: pd.DataFrame, key: str, value: str) -> tuple[pd.DataFrame, str]:
     return obs.loc[obs[key] == match[0]].reset_index(drop=True), match[0]
 
 
-def _cells(obs: pd.DataFrame, cell_columns: list[str]) -> np.ndarray:
+def _column_codes(obs: pd.DataFrame, columns: list[str]) -> dict[str, tuple[np.ndarray, int]]:
+    """Each column factorized once: (integer code per row, number of distinct values)."""
+    out = {}
+    for c in columns:
+        codes, uniques = pd.factorize(obs[c].astype("str"))
+        out[c] = (codes.astype(np.int64, copy=False), len(uniques))
+    return out
+
+
+def _cells(
+    obs: pd.DataFrame,
+    cell_columns: list[str],
+    rows: np.ndarray | None = None,
+    column_codes: dict[str, tuple[np.ndarray, int]] | None = None,
+) -> np.ndarray:
+    """Cell code 0..G-1 per row (of ``rows`` when given), numbered in order of first appearance.
+
+    Combines the per-column integer codes (``_column_codes``, computed here unless passed) instead of
+    joining the key strings; the numbering is the same as factorizing the joined keys.
+    """
+    n = len(obs) if rows is None else len(rows)
     if not cell_columns:
-        return np.zeros(len(obs), dtype=np.int64)
-    keys = obs[cell_columns[0]].astype("str")
-    for c in cell_columns[1:]:
-        keys = keys + "\x1f" + obs[c].astype("str")
-    codes, _ = pd.factorize(keys)
-    return codes.astype(np.int64)
+        return np.zeros(n, dtype=np.int64)
+    column_codes = column_codes if column_codes is not None else _column_codes(obs, cell_columns)
+    combined = None
+    for c in cell_columns:
+        codes, size = column_codes[c]
+        codes = codes if rows is None else codes[rows]
+        # re-factorize after each step so that the combined code stays below n (no overflow)
+        combined = codes if combined is None else pd.factorize(combined * size + codes)[0].astype(np.int64)
+    return pd.factorize(combined)[0].astype(np.int64)
 
 
-def _regressors(obs: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+@dataclass
+class _Pooled:
+    """Pooled cell codes and the model's variables demeaned within them (see ``_fit``)."""
+
+    cells: np.ndarray
+    demeaned: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, obs: pd.DataFrame, cells: np.ndarray) -> _Pooled:
+        names = ["log_q", "log_p"] + (["promotion"] if "promotion" in obs.columns else [])
+        return cls(cells, {c: demean(obs[c].to_numpy(dtype=float), cells) for c in names})
+
+
+def _regressors(obs: pd.DataFrame, rows: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
+    """log price, plus the promotion flag when it varies (in ``rows`` when given)."""
+
+    def values(column: str) -> np.ndarray:
+        v = obs[column].to_numpy(dtype=float)
+        return v if rows is None else v[rows]
+
     names = ["log_p"]
-    if "promotion" in obs.columns and obs["promotion"].nunique() > 1:
-        names.append("promotion")
-    return obs[names].to_numpy(dtype=float), names
+    columns = [values("log_p")]
+    if "promotion" in obs.columns:
+        promotion = values("promotion")
+        known = promotion[~np.isnan(promotion)]
+        if len(known) and known.min() < known.max():  # nunique() > 1
+            names.append("promotion")
+            columns.append(promotion)
+    return np.column_stack(columns), names
 
 
-def _fit(obs: pd.DataFrame, cell_columns: list[str], scope: Msg, refuse: bool) -> FEFit | None:
-    """Fit the model on ``obs``; refuse (ToolInputError) or return None when it cannot be estimated."""
-    cells = _cells(obs, cell_columns)
-    if len(obs) < MIN_OBSERVATIONS:
+def _fit(
+    obs: pd.DataFrame,
+    cell_columns: list[str],
+    scope: Msg,
+    refuse: bool,
+    rows: np.ndarray | None = None,
+    column_codes: dict[str, tuple[np.ndarray, int]] | None = None,
+    pooled: _Pooled | None = None,
+) -> FEFit | None:
+    """Fit the model on ``obs`` (its ``rows`` when given); refuse (ToolInputError) or return None when it
+    cannot be estimated.
+
+    ``pooled``: the pooled cells and variables demeaned within them, reused when the cells of ``rows``
+    are whole pooled cells (the pooled fit, or groups by a cell column): each cell's mean is then the
+    same sum over the same rows in the same order, so the fit is exactly the one computed afresh.
+    """
+    n = len(obs) if rows is None else len(rows)
+    if pooled is None:
+        cells = _cells(obs, cell_columns, rows, column_codes)
+    else:
+        cells = pooled.cells if rows is None else pd.factorize(pooled.cells[rows])[0].astype(np.int64)
+    if n < MIN_OBSERVATIONS:
         if refuse:
-            raise ToolInputError(_say(T.TOO_FEW_ROWS, n=len(obs), minimum=MIN_OBSERVATIONS, scope=scope))
+            raise ToolInputError(_say(T.TOO_FEW_ROWS, n=n, minimum=MIN_OBSERVATIONS, scope=scope))
         return None
-    variation = price_variation(obs["log_p"].to_numpy(), cells)
+    x, names = _regressors(obs, rows)
+    demeaned = None
+    if pooled is not None:
+        demeaned = tuple(
+            pooled.demeaned[c] if rows is None else pooled.demeaned[c][rows] for c in ["log_q", *names]
+        )
+        dev = demeaned[1]
+        variation = float(np.sqrt((dev**2).mean())) if len(dev) else 0.0  # price_variation
+    else:
+        variation = price_variation(x[:, 0], cells)
     if variation < MIN_PRICE_VARIATION:
         if refuse:
             raise ToolInputError(
@@ -347,14 +434,19 @@ def _fit(obs: pd.DataFrame, cell_columns: list[str], scope: Msg, refuse: bool) -
                 )
             )
         return None
-    x, _ = _regressors(obs)
+    y = obs["log_q"].to_numpy(dtype=float)
     try:
-        return fe_ols(obs["log_q"].to_numpy(), x, cells)
+        if demeaned is not None:
+            return fe_ols(
+                y if rows is None else y[rows],
+                x,
+                cells,
+                demeaned=(demeaned[0], np.column_stack(demeaned[1:])),
+            )
+        return fe_ols(y if rows is None else y[rows], x, cells)
     except ValueError:
         if refuse:
-            raise ToolInputError(
-                _say(T.TOO_FEW_ROWS, n=len(obs), minimum=MIN_OBSERVATIONS, scope=scope)
-            ) from None
+            raise ToolInputError(_say(T.TOO_FEW_ROWS, n=n, minimum=MIN_OBSERVATIONS, scope=scope)) from None
         return None
 
 
@@ -385,7 +477,9 @@ def price_sensitivity(data: DatasetBundle, params: PriceParams) -> ToolResult:
     obs_data = _observations(data, params)
     obs, cell_columns = obs_data.frame, obs_data.cell_columns
     scope = _scope(obs_data.scope)
-    fit = _fit(obs, cell_columns, scope, refuse=True)
+    column_codes = _column_codes(obs, cell_columns)
+    pooled = _Pooled.of(obs, _cells(obs, cell_columns, column_codes=column_codes))
+    fit = _fit(obs, cell_columns, scope, refuse=True, pooled=pooled)
     assert fit is not None
     _, names = _regressors(obs)
     change = 0.05 if params.price_change is None else params.price_change
@@ -411,16 +505,37 @@ def price_sensitivity(data: DatasetBundle, params: PriceParams) -> ToolResult:
     if obs_data.dropped:
         warnings.append(_say(T.DROPPED_ROWS, count=_num(obs_data.dropped)))
 
-    by = params.group_by or _default_group(obs, params)
+    by = params.group_by or _default_group(obs, params, column_codes)
     rows = [_row("all", fit, change, margin)]
     skipped: list[str] = []
     if by is not None:
         if by not in obs.columns:
             raise ToolInputError(_say(T.NO_COLUMN, dimension=by, columns=", ".join(map(str, obs.columns))))
         group_cells = [c for c in cell_columns if c != by]
-        for value, part in obs.groupby(by, sort=True):
-            part_margin = margin if params.margin is not None else _part_margin(part, margin)
-            group_fit = _fit(part.reset_index(drop=True), group_cells, scope, refuse=False)
+        # the rows of each value of ``by`` (sorted, rows in their order), as obs.groupby(by, sort=True)
+        group_codes, group_values = pd.factorize(obs[by], sort=True, use_na_sentinel=True)
+        if len(group_values) <= 16:
+            parts = [np.flatnonzero(group_codes == g) for g in range(len(group_values))]
+        else:
+            valid = np.flatnonzero(group_codes >= 0)
+            order = valid[np.argsort(group_codes[valid], kind="stable")]
+            parts = np.split(
+                order, np.cumsum(np.bincount(group_codes[valid], minlength=len(group_values)))[:-1]
+            )
+        for value, members in zip(group_values, parts, strict=True):
+            if params.margin is not None or "cost" not in obs.columns:
+                part_margin = margin
+            else:
+                part_margin = _part_margin(obs.iloc[members], margin)
+            group_fit = _fit(
+                obs,
+                group_cells,
+                scope,
+                refuse=False,
+                rows=members,
+                column_codes=column_codes,
+                pooled=pooled if by in cell_columns else None,  # then each pooled cell lies in one group
+            )
             if group_fit is None:
                 skipped.append(str(value))
                 continue
@@ -436,7 +551,7 @@ def price_sensitivity(data: DatasetBundle, params: PriceParams) -> ToolResult:
         )
     findings = _elasticity_findings(table)
     tables = [Table("price_elasticity", table)]
-    discount_part = _discount_lift(obs, eps, cell_columns)
+    discount_part = _discount_lift(obs, eps, cell_columns, column_codes)
     if discount_part is not None:
         tables.append(Table("discount_lift", discount_part))
         over = _over_discounting(discount_part)
@@ -477,10 +592,17 @@ def _scope(values: dict[str, str]) -> Msg:
     return Msg("".join(p.en for p in parts), "".join(p.zh for p in parts))
 
 
-def _default_group(obs: pd.DataFrame, params: PriceParams) -> str | None:
-    if "segment" in obs.columns and params.segment is None and obs["segment"].nunique() > 1:
+def _default_group(
+    obs: pd.DataFrame, params: PriceParams, column_codes: dict[str, tuple[np.ndarray, int]] | None = None
+) -> str | None:
+    codes = column_codes or {}
+
+    def distinct(column: str) -> int:  # nunique(), from the factorized cell columns when at hand
+        return codes[column][1] if column in codes else obs[column].nunique()
+
+    if "segment" in obs.columns and params.segment is None and distinct("segment") > 1:
         return "segment"
-    if "product" in obs.columns and params.product is None and obs["product"].nunique() > 1:
+    if "product" in obs.columns and params.product is None and distinct("product") > 1:
         return "product"
     return None
 
@@ -546,11 +668,16 @@ def _elasticity_findings(table: pd.DataFrame) -> list[Finding]:
     return out
 
 
-def _discount_lift(obs: pd.DataFrame, eps: float, cell_columns: list[str]) -> pd.DataFrame | None:
+def _discount_lift(
+    obs: pd.DataFrame,
+    eps: float,
+    cell_columns: list[str],
+    column_codes: dict[str, tuple[np.ndarray, int]] | None = None,
+) -> pd.DataFrame | None:
     """Volume lift per discount band vs the cell's undiscounted mean quantity, and what ε implies."""
     if "discount" not in obs.columns or not (obs["discount"] > 0).any():
         return None
-    cells = pd.Series(_cells(obs, cell_columns), index=obs.index)
+    cells = pd.Series(_cells(obs, cell_columns, column_codes=column_codes), index=obs.index)
     full = obs["discount"] <= 0
     base = obs.loc[full].groupby(cells.loc[full])["quantity"].mean()
     if base.empty:

@@ -50,7 +50,6 @@ from tools.errors import ToolInputError
 from tools.formatting import number, pct
 from tools.params import Dimension, PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.survival import kaplan_meier, logrank
 from tools.text import Lang, Msg
 
 Freq = Literal["month", "quarter", "year"]
@@ -808,6 +807,8 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
     survival_1y/2y/3y (None beyond the longest observed duration), group_by, groups, logrank_p_value,
     logrank_statistic. Tables: survival_by_group, survival_curve. Chart: step curves. Findings: none.
     """
+    from tools.survival import kaplan_meier, logrank  # lazy: it imports scipy.stats (slow)
+
     lives = churn_lives(data, params.as_of, params.inactivity_days)
     frame = lives.frame
     assumptions, warnings = list(lives.assumptions), list(lives.warnings)

@@ -39,7 +39,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
-from scipy import stats
 
 from prompts import satisfaction as T
 from prompts import value as VT
@@ -97,6 +96,8 @@ def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, str]
     >>> test, round(p, 4)
     ('z', 0.0098)
     """
+    from scipy import stats  # lazy: heavy import
+
     if n1 <= 0 or n2 <= 0:
         return float("nan"), "z"
     pooled = (k1 + k2) / (n1 + n2)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from benchmarks import __main__ as bench_main
-from benchmarks import clv, data, ingest, memory, tools
+from benchmarks import clv, credit_pricing, data, ingest, memory, tools
 from benchmarks.common import Result, Sizes
 
 TINY = Sizes(customers=60, clv_customers=300, repeats=1, process_repeats=1)
@@ -18,6 +18,8 @@ TINY = Sizes(customers=60, clv_customers=300, repeats=1, process_repeats=1)
 def bench_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("CUSTFIN_BENCH_DIR", str(tmp_path))
     data.transactions.cache_clear()
+    data.invoices.cache_clear()
+    data.sales_panel.cache_clear()
     return tmp_path
 
 
@@ -53,6 +55,37 @@ def test_ingest_and_tool_benchmarks_run():
         tools.customer_profitability(TINY) + tools.rfm_segments(TINY),
         ["customer_profitability", "rfm_segments"],
     )
+
+
+def test_credit_pricing_benchmarks_run_and_baselines_agree():
+    from tools.bundle import Dataset, DatasetBundle
+    from tools.credit import AgingParams, receivables_aging
+    from tools.pricing import PriceParams, price_sensitivity
+
+    _check(
+        credit_pricing.receivables_aging_1m(TINY) + credit_pricing.price_sensitivity_1m(TINY),
+        ["receivables_aging_1m", "price_sensitivity_1m"],
+    )
+    inv = data.invoices(data.scaled_rows(TINY))
+    assert len(inv) == data.scaled_rows(TINY) == 600
+    ours = receivables_aging(DatasetBundle([Dataset("invoices", inv)]), AgingParams()).facts
+    base = credit_pricing.aging_baseline(inv)
+    assert ours["as_of"] == base["as_of"].date().isoformat()
+    assert ours["open_amount"] == pytest.approx(base["open"], abs=0.01)
+    assert ours["dso"] == pytest.approx(base["dso"], abs=0.05)
+    for bucket, row in base["buckets"].iterrows():
+        assert ours[f"{bucket}_amount"] == pytest.approx(row["sum"], abs=0.01)
+    assert ours["open_invoices"] == base["buckets"]["count"].sum()
+    assert ours["overdue_amount"] == pytest.approx(base["overdue"].sum(), abs=0.01)
+    assert ours["customers_with_overdue"] == (base["overdue"] > 0.005).sum()
+
+    sales = data.sales_panel(data.scaled_rows(TINY))
+    assert len(sales) == 600
+    fit = price_sensitivity(DatasetBundle([Dataset("sales", sales)]), PriceParams()).facts
+    pooled = credit_pricing.elasticity_baseline(sales)
+    for key, fact in (("elasticity", "elasticity"), ("se", "elasticity_se"), ("ci_low", "elasticity_ci_low"),
+                      ("ci_high", "elasticity_ci_high"), ("r_squared", "r_squared")):  # fmt: skip
+        assert fit[fact] == pytest.approx(pooled[key], rel=1e-6, abs=1e-9)
 
 
 def test_baselines_agree_with_the_tools():
