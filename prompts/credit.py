@@ -6,8 +6,6 @@ by ``tools.formatting`` (money, pct, number), so both languages state the same f
 
 from tools.text import Msg
 
-LIST_SEPARATOR = Msg("; ", "；")
-
 # --- purposes and errors ---------------------------------------------------------------------------
 
 PURPOSE_AGING = Msg("age receivables and compute DSO", "分析应收账龄和DSO")

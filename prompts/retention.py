@@ -9,7 +9,6 @@ from tools.text import Msg
 
 # --- shared pieces ---------------------------------------------------------------------------------
 
-LIST_SEPARATOR = Msg("; ", "；")
 ITEM = Msg("{label}: {value}", "{label}：{value}")
 UNKNOWN = "unknown"  # label of a missing dimension value (a table value, kept canonical)
 NOT_REACHED = Msg("not reached", "未达到")

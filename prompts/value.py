@@ -49,7 +49,6 @@ RFM_SEGMENTS = {
 # --- shared pieces ---------------------------------------------------------------------------------
 
 ITEM = Msg("{label}: {value}", "{label}：{value}")
-LIST_SEPARATOR = Msg("; ", "；")
 IN_CURRENCY = Msg("In {currency}: {text}", "{currency}部分：{text}")
 OPEN_START = Msg("the first transaction", "最早的交易")
 OPEN_END = Msg("the last transaction", "最近的交易")

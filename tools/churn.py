@@ -76,6 +76,7 @@ from tools.errors import ToolInputError
 from tools.params import RankParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
+from tools.wording import fact, join, money_text, num_text, pct_text, say, sentences
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -188,7 +189,7 @@ def churn_risk(data: DatasetBundle, params: ChurnParams) -> ToolResult:
     if params.method in ("auto", "supervised") and labels is not None:
         scored, reason = _supervised(data, used, labels, as_of, params)
         if scored is None:
-            notes.append(value._say(T.NO_LABEL_TRAINING, reason=reason))
+            notes.append(say(T.NO_LABEL_TRAINING, reason=reason))
     if scored is None:
         scored = _unlabelled(used, as_of, params)
     scored.warnings = notes + scored.warnings
@@ -240,22 +241,22 @@ def _unlabelled(purchases_all: pd.DataFrame, as_of: date, params: ChurnParams) -
     warns: list[Msg] = []
     if gap is None:
         gap = DEFAULT_GAP_DAYS
-        warns.append(value._say(T.NO_GAP, gap=value._num(gap)))
+        warns.append(say(T.NO_GAP, gap=num_text(gap)))
     k = params.gap_multiplier
     limit = k * gap
-    rule_text = value._say(
+    rule_text = say(
         T.DEFINITION_RULE,
-        k=value._num(k),
-        gap=value._num(gap),
-        limit=value._num(limit),
-        medium=value._num(RULE_MEDIUM_SHARE * limit),
+        k=num_text(k),
+        gap=num_text(gap),
+        limit=num_text(limit),
+        medium=num_text(RULE_MEDIUM_SHARE * limit),
     )
-    rule_formula = value._say(
+    rule_formula = say(
         T.FORMULA_RULE,
         as_of=as_of.isoformat(),
-        k=value._num(k),
-        limit=value._num(limit),
-        medium=value._num(RULE_MEDIUM_SHARE * limit),
+        k=num_text(k),
+        limit=num_text(limit),
+        medium=num_text(RULE_MEDIUM_SHARE * limit),
     )
     frame = pd.DataFrame(index=summary.index.rename(_ID))
     frame["churn_probability"] = np.nan
@@ -267,12 +268,12 @@ def _unlabelled(purchases_all: pd.DataFrame, as_of: date, params: ChurnParams) -
     if params.method == "recency_rule":
         pass
     elif len(summary) < MIN_CUSTOMERS:
-        reason = value._say(T.REASON_FEW, count=value._num(len(summary)), min=MIN_CUSTOMERS)
+        reason = say(T.REASON_FEW, count=num_text(len(summary)), min=MIN_CUSTOMERS)
     elif not (x > 0).any():
         reason = Msg("no customer bought twice", "没有客户购买过两次")
     if params.method == "recency_rule" or reason is not None:
         if reason is not None:
-            warns.append(value._say(T.FEW_FOR_MODEL, reason=reason))
+            warns.append(say(T.FEW_FOR_MODEL, reason=reason))
         return _Scored(frame, "recency_rule", rule_text, rule_formula, [], warns, facts)
     args = (summary["frequency"], summary["recency"], summary["T"])
     with warnings.catch_warnings(record=True) as caught:
@@ -280,7 +281,7 @@ def _unlabelled(purchases_all: pd.DataFrame, as_of: date, params: ChurnParams) -
         try:
             bg = models.BetaGeoFitter().fit(*args)
         except ValueError as exc:
-            warns.append(value._say(T.FEW_FOR_MODEL, reason=Msg(str(exc), str(exc))))
+            warns.append(say(T.FEW_FOR_MODEL, reason=Msg(str(exc), str(exc))))
             return _Scored(frame, "recency_rule", rule_text, rule_formula, [], warns, facts)
         try:
             mbg: models.ModifiedBetaGeoFitter | None = models.ModifiedBetaGeoFitter().fit(*args)
@@ -297,12 +298,12 @@ def _unlabelled(purchases_all: pd.DataFrame, as_of: date, params: ChurnParams) -
         frame.loc[~repeat, "basis"] = "mbgnbd"
     modelled = frame["churn_probability"].notna().to_numpy()
     frame.loc[modelled, "risk_level"] = _levels(frame.loc[modelled, "churn_probability"].to_numpy())
-    facts |= {k_: value._fact(v) for k_, v in bg.params_.items()}
+    facts |= {k_: fact(v) for k_, v in bg.params_.items()}
     one_time = T.ONE_TIME_MBG if mbg is not None else T.ONE_TIME_RULE
-    definition = value._say(T.DEFINITION_MODEL, as_of=as_of.isoformat(), one_time=one_time)
+    definition = say(T.DEFINITION_MODEL, as_of=as_of.isoformat(), one_time=one_time)
     if mbg is None and (~repeat).any():
-        definition = value._lines([definition, rule_text])
-    formula = value._say(T.FORMULA_MODEL, **{k_: f"{v:.4g}" for k_, v in bg.params_.items()})
+        definition = sentences([definition, rule_text])
+    formula = say(T.FORMULA_MODEL, **{k_: f"{v:.4g}" for k_, v in bg.params_.items()})
     return _Scored(frame, "model", definition, formula, [], warns, facts)
 
 
@@ -502,13 +503,13 @@ def training_frame(
         churn_date = last_buy.reindex(churn_date.index)
     unknown = churned & churn_date.isna()
     if unknown.any() and labels.has_churn_date:
-        warns.append(value._say(T.MISSING_CHURN_DATE, count=value._num(int(unknown.sum()))))
+        warns.append(say(T.MISSING_CHURN_DATE, count=num_text(int(unknown.sum()))))
     ids = labels.churned.index[labels.churned.notna() & ~unknown]
     joined = labels.signup.reindex(ids).fillna(first_buy.reindex(ids))
     first = purchases["date"].min().date()
     cutoffs = snapshot_dates(first, as_of, prediction_days)
     if cutoffs and cutoffs[-1] - pd.Timedelta(days=LOOKBACK_DAYS) < pd.Timestamp(first):
-        warns.append(value._say(T.SHORT_LOOKBACK, lookback=LOOKBACK_DAYS))
+        warns.append(say(T.SHORT_LOOKBACK, lookback=LOOKBACK_DAYS))
     parts = []
     horizon = pd.Timedelta(days=prediction_days)
     cd = churn_date.reindex(ids)
@@ -599,12 +600,12 @@ def _supervised(
     H = params.prediction_days
     first = purchases["date"].min().date()
     if (pd.Timestamp(as_of) - pd.Timestamp(first)).days <= H:
-        return None, value._say(T.REASON_SHORT, days=H, as_of=as_of.isoformat())
+        return None, say(T.REASON_SHORT, days=H, as_of=as_of.isoformat())
     X, y, keys, warns = training_frame(data, purchases, labels, as_of, H)
     n_pos = int(keys.loc[y.to_numpy(), _ID].nunique()) if len(keys) else 0
     n_neg = int(keys.loc[~y.to_numpy(), _ID].nunique()) if len(keys) else 0
     if n_pos < MIN_PER_CLASS or n_neg < MIN_PER_CLASS:
-        return None, value._say(T.REASON_CLASSES, churned=n_pos, active=n_neg, min=MIN_PER_CLASS)
+        return None, say(T.REASON_CLASSES, churned=n_pos, active=n_neg, min=MIN_PER_CLASS)
     cv = cross_validate(X, y, keys[_ID])
     model = _model().fit(X, y.to_numpy())
     churned = labels.churned.fillna(False).astype(bool)
@@ -638,18 +639,18 @@ def _supervised(
         "high_risk_cutoff": SUPERVISED_HIGH_RISK,
         "medium_risk_cutoff": SUPERVISED_MEDIUM_RISK,
     }
-    quality = value._say(
+    quality = say(
         T.QUALITY,
         auc=f"{cv.auc:.3f}",
         std=f"{np.std(cv.fold_auc):.3f}",
-        rows=value._num(len(keys)),
-        customers=value._num(facts["training_customers"]),
-        rate=value._pct(float(y.mean())),
+        rows=num_text(len(keys)),
+        customers=num_text(facts["training_customers"]),
+        rate=pct_text(float(y.mean())),
         days=H,
-        drivers=value._join(driver_items) if driver_items else T.NO_DRIVERS,
+        drivers=join(driver_items) if driver_items else T.NO_DRIVERS,
     )
-    definition = value._say(T.DEFINITION_SUPERVISED, as_of=as_of.isoformat(), days=H)
-    formula = value._say(
+    definition = say(T.DEFINITION_SUPERVISED, as_of=as_of.isoformat(), days=H)
+    formula = say(
         T.FORMULA_SUPERVISED,
         step=SNAPSHOT_STEP_DAYS,
         first=pd.Timestamp(cutoffs[0]).date().isoformat(),
@@ -659,7 +660,7 @@ def _supervised(
         as_of=as_of.isoformat(),
     )
     used = [c for c in labels.attributes.columns]
-    assumptions = [value._say(T.ATTRIBUTES_USED, columns=", ".join(used) or "-")] if used else []
+    assumptions = [say(T.ATTRIBUTES_USED, columns=", ".join(used) or "-")] if used else []
     imp = cv.importance.head(15)
     chart_labels = [_feature_name(f).en for f in imp.index]
     figure = go.Figure(go.Bar(x=imp.to_numpy()[::-1], y=chart_labels[::-1], orientation="h"))
@@ -701,12 +702,12 @@ def _drivers(X: pd.DataFrame, cv: CrossValidation) -> tuple[list[str], list[Msg]
         label = _feature_name(str(feature))
         if isinstance(col.dtype, pd.CategoricalDtype):
             means = pd.Series(cv.oof[ok]).groupby(col.to_numpy()[ok], observed=True).mean()
-            items.append(value._say(T.DRIVER_LEVEL, feature=label, level=str(means.idxmax())))
+            items.append(say(T.DRIVER_LEVEL, feature=label, level=str(means.idxmax())))
         else:
             vals = col.to_numpy(float)[ok]
             finite = ~np.isnan(vals)
             rho = stats.spearmanr(vals[finite], cv.oof[ok][finite]).statistic if finite.sum() > 2 else 0.0
-            items.append(value._say(T.DRIVER_UP if rho >= 0 else T.DRIVER_DOWN, feature=label))
+            items.append(say(T.DRIVER_UP if rho >= 0 else T.DRIVER_DOWN, feature=label))
         names.append(str(feature))
     return names, items
 
@@ -724,7 +725,7 @@ def _leakage(X: pd.DataFrame, y: pd.Series) -> list[Msg]:
             continue
         auc = roc_auc_score(y.to_numpy()[ok], v[ok])
         if max(auc, 1 - auc) > LEAKAGE_AUC:
-            out.append(value._say(T.LEAKAGE, feature=_feature_name(col), auc=f"{max(auc, 1 - auc):.3f}"))
+            out.append(say(T.LEAKAGE, feature=_feature_name(col), auc=f"{max(auc, 1 - auc):.3f}"))
     return out
 
 
@@ -775,7 +776,7 @@ def _result(
         "share_at_high_risk": value._ratio(counts["high"], len(frame)),
         "revenue_at_risk": revenue_at_risk,
         "revenue_at_risk_basis": basis_name,
-        "average_churn_probability": value._fact(frame["churn_probability"].mean()),
+        "average_churn_probability": fact(frame["churn_probability"].mean()),
         "high_risk_cutoff": HIGH_RISK,
         "medium_risk_cutoff": MEDIUM_RISK,
     } | scored.facts
@@ -784,22 +785,22 @@ def _result(
     if scored.method == "model":
         method_name = Msg("1 − P(alive)", "1 − P(仍活跃)")
     lines = [
-        value._say(
+        say(
             T.SUMMARY,
             as_of=as_of.isoformat(),
             method=method_name,
-            high=value._num(counts["high"]),
-            medium=value._num(counts["medium"]),
-            low=value._num(counts["low"]),
-            customers=value._num(len(frame)),
-            at_risk=value._money(revenue_at_risk),
+            high=num_text(counts["high"]),
+            medium=num_text(counts["medium"]),
+            low=num_text(counts["low"]),
+            customers=num_text(len(frame)),
+            at_risk=money_text(revenue_at_risk),
             basis=basis_msg,
         )
     ]
     if scored.quality is not None:
         lines.append(scored.quality)
     if scored.facts.get("already_churned"):
-        lines.append(value._say(T.ALREADY_CHURNED, count=value._num(scored.facts["already_churned"])))
+        lines.append(say(T.ALREADY_CHURNED, count=num_text(scored.facts["already_churned"])))
     tx = rows.tx
     names = value._names(data, tx)
     tables = []
@@ -818,15 +819,15 @@ def _result(
         table = table.sort_values("share_at_high_risk", ascending=params.order == "bottom", kind="stable")
         table = table.head(params.n).reset_index()
         labels = [str(v) for v in table[params.group_by]]
-        items = value._items(labels, [value._pct(v) for v in table["share_at_high_risk"]], more=False)
-        lines.append(value._say(T.GROUP, dimension=value._dim_name(params.group_by), items=items))
+        items = value._items(labels, [pct_text(v) for v in table["share_at_high_risk"]], more=False)
+        lines.append(say(T.GROUP, dimension=value._dim_name(params.group_by), items=items))
         facts["groups"] = len(table)
         tables.append(Table(f"churn_risk_by_{params.group_by}", table))
         charts.append(
             value._bar_chart(
                 labels,
                 table["share_at_high_risk"],
-                value._say(T.CHART_GROUP, dimension=value._dim_name(params.group_by)),
+                say(T.CHART_GROUP, dimension=value._dim_name(params.group_by)),
             )
         )
         listing = frame.head(0)
@@ -856,14 +857,14 @@ def _result(
     findings = _findings(
         frame, high, at_stake, revenue_at_risk, total_at_stake, basis_msg, float(facts["high_risk_cutoff"])
     )
-    cutoffs = value._say(
-        T.CUTOFFS, high=value._pct(facts["high_risk_cutoff"]), medium=value._pct(facts["medium_risk_cutoff"])
+    cutoffs = say(
+        T.CUTOFFS, high=pct_text(facts["high_risk_cutoff"]), medium=pct_text(facts["medium_risk_cutoff"])
     )
     assumptions = [*rows.assumptions, scored.definition, cutoffs, *scored.assumptions]
     method = Method(scored.formula, params.model_dump(mode="json"), assumptions, as_of, len(used))
     return ToolResult(
         "churn_risk",
-        value._lines(lines),
+        sentences(lines),
         facts,
         tables,
         charts,
@@ -879,27 +880,27 @@ def _listing_line(out: pd.DataFrame, labels: list[str], params: ChurnParams, as_
         for label, (_, row) in zip(labels, out.head(value.MAX_SUMMARY_ITEMS).iterrows(), strict=False):
             prob = row["churn_probability"]
             parts.append(
-                value._say(
+                say(
                     T.CUSTOMER,
                     customer=label,
                     level=T.RISK_LEVELS[row["risk_level"]],
-                    probability=value._say(T.PROBABILITY, value=value._pct(prob)) if pd.notna(prob) else "",
-                    days=value._num(row["days_since_last_purchase"]),
+                    probability=say(T.PROBABILITY, value=pct_text(prob)) if pd.notna(prob) else "",
+                    days=num_text(row["days_since_last_purchase"]),
                     as_of=as_of.isoformat(),
                 )
             )
-        return value._lines(parts)
+        return sentences(parts)
     values = [
-        value._pct(p) if pd.notna(p) else value._say(T.ITEM_RULE, days=value._num(d))
+        pct_text(p) if pd.notna(p) else say(T.ITEM_RULE, days=num_text(d))
         for p, d in zip(out["churn_probability"], out["days_since_last_purchase"], strict=True)
     ][: value.MAX_SUMMARY_ITEMS]
     items = value._items(labels, values, more=len(out) > value.MAX_SUMMARY_ITEMS)
     if params.risk_level is not None:
         level = T.RISK_LEVELS[params.risk_level]
         if out.empty:
-            return value._say(T.LEVEL_EMPTY, level=level)
-        return value._say(T.LEVEL_LIST, level=level, count=value._num(len(out)), items=items)
-    return value._say(T.TOP if params.order == "top" else T.BOTTOM, items=items)
+            return say(T.LEVEL_EMPTY, level=level)
+        return say(T.LEVEL_LIST, level=level, count=num_text(len(out)), items=items)
+    return say(T.TOP if params.order == "top" else T.BOTTOM, items=items)
 
 
 def _findings(
@@ -919,7 +920,7 @@ def _findings(
     findings = [
         Finding(
             "high_churn_risk",
-            value._say(T.FINDING_HIGH, count=value._num(len(flagged)), share=value._pct(share)),
+            say(T.FINDING_HIGH, count=num_text(len(flagged)), share=pct_text(share)),
             ids,
             amount,
             "churn_probability",
@@ -930,11 +931,11 @@ def _findings(
         findings.append(
             Finding(
                 "revenue_at_risk",
-                value._say(
+                say(
                     T.FINDING_REVENUE,
-                    amount=value._money(amount),
+                    amount=money_text(amount),
                     basis=basis,
-                    share=value._pct(value._ratio(amount, total)),
+                    share=pct_text(value._ratio(amount, total)),
                 ),
                 ids,
                 amount,
@@ -950,11 +951,11 @@ def _findings(
         findings.append(
             Finding(
                 "at_risk_valuable_customers",
-                value._say(
+                say(
                     T.FINDING_VALUABLE,
-                    count=value._num(len(valuable)),
+                    count=num_text(len(valuable)),
                     basis=basis,
-                    amount=value._money(valuable.sum()),
+                    amount=money_text(valuable.sum()),
                 ),
                 value._ids(valuable.index),
                 float(valuable.sum()),

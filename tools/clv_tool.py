@@ -72,6 +72,7 @@ from tools.errors import ToolInputError
 from tools.params import RankParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
+from tools.wording import fact, iso, money_text, num_text, pct_text, say, sentences
 
 Model = Literal["bgnbd", "mbgnbd", "pareto_nbd", "historical"]
 TimeUnit = Literal["D", "W", "M"]
@@ -146,7 +147,7 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     if params.model == "historical":
         return _historical(data, params, [])
     if params.group_by in value._PERIODS:
-        raise ToolInputError(value._say(VT.CLV_DIMENSION, dimension=value._dim_name(params.group_by)))
+        raise ToolInputError(say(VT.CLV_DIMENSION, dimension=value._dim_name(params.group_by)))
     rows = value._prepare(data, tx, params.start, params.end, params.currency)
     used = rows.tx
     purchases = used.loc[used["revenue"].to_numpy() >= 0]
@@ -157,14 +158,14 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         raise ToolInputError(
             Msg(
                 f"calibration_end {cal_end.isoformat()} is before the first purchase "
-                f"({value._iso(first_date)}); choose a later date.",
-                f"校准截止日 {cal_end.isoformat()} 早于首次购买（{value._iso(first_date)}），请选择更晚的日期。",
+                f"({iso(first_date)}); choose a later date.",
+                f"校准截止日 {cal_end.isoformat()} 早于首次购买（{iso(first_date)}），请选择更晚的日期。",
             )
         )
     unit = params.time_unit
     fit, reason = _fit(purchases, cal_end, params)
     if fit is None:
-        note = value._say(T.FALLBACK, model=T.MODEL_NAMES[params.model], reason=reason)
+        note = say(T.FALLBACK, model=T.MODEL_NAMES[params.model], reason=reason)
         return _historical(data, params, [note])
     return _predictive(data, params, rows, purchases, fit, cal_end, last_date, unit)
 
@@ -189,7 +190,7 @@ def _fit(purchases: pd.DataFrame, cal_end: date, params: CLVParams) -> tuple[_Fi
     summary = models.rfm_summary(purchases, calibration_end=cal_end, time_unit=params.time_unit)
     n = len(summary)
     if n < MIN_CUSTOMERS:
-        return None, value._say(T.REASON_FEW, count=value._num(n), min=MIN_CUSTOMERS)
+        return None, say(T.REASON_FEW, count=num_text(n), min=MIN_CUSTOMERS)
     x = summary["frequency"].to_numpy(float)
     if not (x > 0).any():
         return None, T.REASON_NO_REPEAT
@@ -199,8 +200,8 @@ def _fit(purchases: pd.DataFrame, cal_end: date, params: CLVParams) -> tuple[_Fi
         try:
             model = _FITTERS[params.model]().fit(summary["frequency"], summary["recency"], summary["T"])
         except ValueError as exc:
-            return None, value._say(T.REASON_FIT, detail=str(exc))
-    notes += [value._say(T.MODEL_NOTE, text=str(w.message)) for w in caught]
+            return None, say(T.REASON_FIT, detail=str(exc))
+    notes += [say(T.MODEL_NOTE, text=str(w.message)) for w in caught]
     cal = purchases.loc[purchases["date"] < pd.Timestamp(cal_end) + pd.Timedelta(days=1)]
     totals = cal.groupby(_ID, sort=False)["revenue"].sum().reindex(summary.index).fillna(0.0)
     own_mean = totals.to_numpy(float) / (x + 1)
@@ -227,11 +228,11 @@ def _spend(
                 raise models.InsufficientDataError(f"q = {gg.q_:.3f} <= 1 (infinite mean spend)")
             spend = np.asarray(gg.conditional_expected_average_profit(x, m), dtype=float)
             mean = gg.p_ * gg.gamma_ / (gg.q_ - 1)
-            note = value._say(T.ASSUME_GAMMA, buyers=value._num(int(repeat.sum())), mean=value._money(mean))
-            return gg, spend, note, [value._say(T.MODEL_NOTE, text=str(w.message)) for w in caught]
+            note = say(T.ASSUME_GAMMA, buyers=num_text(int(repeat.sum())), mean=money_text(mean))
+            return gg, spend, note, [say(T.MODEL_NOTE, text=str(w.message)) for w in caught]
         except ValueError as exc:
             reason = str(exc)
-    note = value._say(T.ASSUME_SPEND_MEAN, reason=reason)
+    note = say(T.ASSUME_SPEND_MEAN, reason=reason)
     return None, np.asarray(own_mean, dtype=float), note, []
 
 
@@ -284,20 +285,20 @@ def _predictive(
         "time_unit": unit,
         "horizon": horizon,
         "discount_rate": params.discount_rate,
-        "margin": value._fact(margin),
+        "margin": fact(margin),
         "calibration_end": cal_end.isoformat(),
         "customers": len(table),
         "repeat_buyers": int((x > 0).sum()),
-        "total_clv": value._fact(table["clv"].sum()),
-        "average_clv": value._fact(table["clv"].mean()),
-        "median_clv": value._fact(table["clv"].median()),
-        "expected_purchases": value._fact(table["expected_purchases"].sum()),
+        "total_clv": fact(table["clv"].sum()),
+        "average_clv": fact(table["clv"].mean()),
+        "median_clv": fact(table["clv"].median()),
+        "expected_purchases": fact(table["expected_purchases"].sum()),
         "customers_likely_alive": int((p_alive >= ALIVE_CUTOFF).sum()),
     }
-    facts |= {k: value._fact(v) for k, v in model.params_.items()}
-    facts["log_likelihood"] = value._fact(model.log_likelihood_)
+    facts |= {k: fact(v) for k, v in model.params_.items()}
+    facts["log_likelihood"] = fact(model.log_likelihood_)
     for key in ("p", "q", "gamma"):
-        facts[key] = value._fact(fit.gamma.params_[key]) if fit.gamma is not None else None
+        facts[key] = fact(fit.gamma.params_[key]) if fit.gamma is not None else None
     tables: list[Table] = []
     charts: list[Chart] = []
     if params.group_by is not None:
@@ -306,8 +307,8 @@ def _predictive(
         frame = _groups(members, attribute, params.group_by, params.order, params.n)
         labels = [str(v) for v in frame[params.group_by]]
         facts["groups"] = int(attribute.fillna(VT.UNKNOWN).nunique())
-        items = value._items(labels, [value._money(v) for v in frame["average_clv"]], more=False)
-        head = value._say(T.GROUP, dimension=value._dim_name(params.group_by), items=items)
+        items = value._items(labels, [money_text(v) for v in frame["average_clv"]], more=False)
+        head = say(T.GROUP, dimension=value._dim_name(params.group_by), items=items)
         tables.append(Table(f"clv_by_{params.group_by}", frame))
         chart_values, dimension = frame["average_clv"], params.group_by
     else:
@@ -326,28 +327,26 @@ def _predictive(
         head = _listing_summary(frame, labels, params, len(table))
         if matched is not None and len(frame) == 1:
             facts |= {
-                "customer_clv": value._fact(frame["clv"].iloc[0]),
+                "customer_clv": fact(frame["clv"].iloc[0]),
                 "customer_rank": int(frame["rank"].iloc[0]),
             }
         tables.append(Table("customer_lifetime_value", frame))
         chart_values, dimension = frame["clv"], "customer"
     facts["listed"] = len(frame)
-    charts.append(
-        value._bar_chart(labels, chart_values, value._say(T.CHART, dimension=value._dim_name(dimension)))
-    )
+    charts.append(value._bar_chart(labels, chart_values, say(T.CHART, dimension=value._dim_name(dimension))))
     lines = [
-        value._say(
+        say(
             T.SUMMARY,
             model=name,
-            horizon=value._num(horizon),
+            horizon=num_text(horizon),
             unit=unit_name,
-            annual=value._pct(params.discount_rate),
-            customers=value._num(len(table)),
-            total=value._money(facts["total_clv"]),
-            average=value._money(facts["average_clv"]),
-            median=value._money(facts["median_clv"]),
-            purchases=value._num(facts["expected_purchases"]),
-            alive=value._num(facts["customers_likely_alive"]),
+            annual=pct_text(params.discount_rate),
+            customers=num_text(len(table)),
+            total=money_text(facts["total_clv"]),
+            average=money_text(facts["average_clv"]),
+            median=money_text(facts["median_clv"]),
+            purchases=num_text(facts["expected_purchases"]),
+            alive=num_text(facts["customers_likely_alive"]),
         ),
         head,
     ]
@@ -365,7 +364,7 @@ def _predictive(
     later_ids = purchases.loc[purchases["date"] >= pd.Timestamp(cal_end) + pd.Timedelta(days=1), _ID].unique()
     late = int((~pd.Index(later_ids).isin(summary.index)).sum())
     if late:
-        warns.append(value._say(T.AFTER_CALIBRATION, count=value._num(late), end=cal_end.isoformat()))
+        warns.append(say(T.AFTER_CALIBRATION, count=num_text(late), end=cal_end.isoformat()))
     if last_date > cal_end:
         holdout = models.calibration_holdout(
             purchases,
@@ -377,20 +376,20 @@ def _predictive(
         )
         actual, predicted = holdout.attrs["actual_total"], holdout.attrs["predicted_total"]
         facts |= {
-            "holdout_periods": value._fact(holdout.attrs["duration_holdout"]),
-            "holdout_actual": value._fact(actual),
-            "holdout_predicted": value._fact(predicted),
+            "holdout_periods": fact(holdout.attrs["duration_holdout"]),
+            "holdout_actual": fact(actual),
+            "holdout_predicted": fact(predicted),
         }
         error = (predicted - actual) / actual if actual > 0 else None
         lines.append(
-            value._say(
+            say(
                 T.HOLDOUT,
-                duration=value._num(holdout.attrs["duration_holdout"]),
+                duration=num_text(holdout.attrs["duration_holdout"]),
                 unit=unit_name,
                 end=cal_end.isoformat(),
-                predicted=value._num(predicted),
-                actual=value._num(actual),
-                error=value._pct(error),
+                predicted=num_text(predicted),
+                actual=num_text(actual),
+                error=pct_text(error),
             )
         )
         tables.append(Table("calibration_holdout", holdout.reset_index()))
@@ -402,17 +401,17 @@ def _predictive(
         *rows.assumptions,
         _ASSUMPTIONS[params.model],
         fit.spend_note,
-        value._say(
+        say(
             T.CALIBRATION,
             end=cal_end.isoformat(),
-            customers=value._num(len(table)),
-            repeat=value._num(facts["repeat_buyers"]),
+            customers=num_text(len(table)),
+            repeat=num_text(facts["repeat_buyers"]),
         ),
-        value._say(T.PARAMS, params=params_text, ll=value._num(model.log_likelihood_)),
+        say(T.PARAMS, params=params_text, ll=num_text(model.log_likelihood_)),
     ]
     if margin_note is not T.MARGIN_ASSUMED:
         assumptions.append(margin_note)
-    formula = value._say(
+    formula = say(
         T.FORMULA,
         unit=unit_name,
         unit_one=Msg({"D": "day", "W": "week", "M": "month"}[unit], {"D": "天", "W": "周", "M": "月"}[unit]),
@@ -425,7 +424,7 @@ def _predictive(
     findings = _findings(cal_rows, table, cal_end)
     return ToolResult(
         "customer_lifetime_value",
-        value._lines(lines),
+        sentences(lines),
         facts,
         tables,
         charts,
@@ -446,7 +445,7 @@ def per_unit_rate(annual: float, unit: str) -> float:
 
 def _margin(cal_rows: pd.DataFrame, given: float | None, cal_end: date) -> tuple[float, Msg]:
     if given is not None:
-        return given, value._say(T.MARGIN_GIVEN, margin=value._pct(given))
+        return given, say(T.MARGIN_GIVEN, margin=pct_text(given))
     if "cost" not in cal_rows.columns:
         return 1.0, T.MARGIN_ASSUMED
     revenue = float(cal_rows["revenue"].sum())
@@ -454,7 +453,7 @@ def _margin(cal_rows: pd.DataFrame, given: float | None, cal_end: date) -> tuple
     if revenue <= 0:
         return 1.0, T.MARGIN_ASSUMED
     observed = (revenue - cost) / revenue
-    return observed, value._say(T.MARGIN_OBSERVED, margin=value._pct(observed), end=cal_end.isoformat())
+    return observed, say(T.MARGIN_OBSERVED, margin=pct_text(observed), end=cal_end.isoformat())
 
 
 def _groups(ranked: pd.DataFrame, attribute: pd.Series, by: str, order: str, n: int) -> pd.DataFrame:
@@ -486,26 +485,26 @@ def _segment_table(data: DatasetBundle, ranked: pd.DataFrame) -> pd.DataFrame | 
 
 def _listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVParams, customers: int) -> Msg:
     if params.customer is not None:
-        return value._lines(
+        return sentences(
             [
-                value._say(
+                say(
                     T.CUSTOMER,
                     customer=label,
-                    clv=value._money(row["clv"]),
-                    purchases=value._num(row["expected_purchases"]),
-                    spend=value._money(row["expected_avg_spend"]),
-                    alive=value._pct(row["p_alive"]),
-                    rank=value._num(row["rank"]),
-                    customers=value._num(customers),
+                    clv=money_text(row["clv"]),
+                    purchases=num_text(row["expected_purchases"]),
+                    spend=money_text(row["expected_avg_spend"]),
+                    alive=pct_text(row["p_alive"]),
+                    rank=num_text(row["rank"]),
+                    customers=num_text(customers),
                 )
                 for label, (_, row) in zip(
                     labels, frame.head(value.MAX_SUMMARY_ITEMS).iterrows(), strict=False
                 )
             ]
         )
-    values = [value._money(v) for v in frame["clv"].head(value.MAX_SUMMARY_ITEMS)]
+    values = [money_text(v) for v in frame["clv"].head(value.MAX_SUMMARY_ITEMS)]
     template = T.TOP if params.order == "top" else T.BOTTOM
-    return value._say(template, items=value._items(labels, values, more=len(frame) > value.MAX_SUMMARY_ITEMS))
+    return say(template, items=value._items(labels, values, more=len(frame) > value.MAX_SUMMARY_ITEMS))
 
 
 def _holdout_chart(holdout: pd.DataFrame) -> Chart:
@@ -539,11 +538,11 @@ def _findings(cal_rows: pd.DataFrame, table: pd.DataFrame, cal_end: date) -> lis
     return [
         Finding(
             "at_risk_valuable_customers",
-            value._say(
+            say(
                 T.FINDING_AT_RISK,
-                count=value._num(len(flagged)),
-                threshold=value._pct(AT_RISK_P_ALIVE),
-                amount=value._money(amount),
+                count=num_text(len(flagged)),
+                threshold=pct_text(AT_RISK_P_ALIVE),
+                amount=money_text(amount),
                 end=cal_end.isoformat(),
             ),
             value._ids(flagged.index),

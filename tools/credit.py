@@ -43,10 +43,10 @@ from pydantic import Field
 from prompts import credit as T
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
-from tools.formatting import money, number, pct
 from tools.params import ToolParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Lang, Msg
+from tools.text import Msg
+from tools.wording import join, money_text, num_text, pct_text, say
 
 _ID = "customer_id"
 SCORECARD_PATH = Path(__file__).with_name("credit_scorecard.toml")
@@ -177,17 +177,17 @@ def _prepare_invoices(
         if currency is not None:
             if currency not in counts.index:
                 raise ToolInputError(
-                    _say(T.UNKNOWN_CURRENCY, currency=currency, known=", ".join(counts.index))
+                    say(T.UNKNOWN_CURRENCY, currency=currency, known=", ".join(counts.index))
                 )
             code = currency
         elif len(counts):
             code = str(counts.index[0])
         if len(counts) > 1:
-            warnings.append(_say(T.CURRENCY_SELECTED, currency=code, known=", ".join(counts.index)))
+            warnings.append(say(T.CURRENCY_SELECTED, currency=code, known=", ".join(counts.index)))
             inv = inv.loc[inv["currency"].astype(str) == code]
     dated = inv["invoice_date"].notna() & inv["due_date"].notna() & inv["amount"].notna()
     if not dated.all():
-        warnings.append(_say(T.UNDATED_INVOICES, count=int((~dated).sum())))
+        warnings.append(say(T.UNDATED_INVOICES, count=int((~dated).sum())))
         inv = inv.loc[dated]
     if inv.empty:
         raise ToolInputError(T.NO_INVOICES)
@@ -199,7 +199,7 @@ def _prepare_invoices(
         ref = pd.Timestamp(as_of)
     issued = (inv["invoice_date"] <= ref).to_numpy()
     if not issued.any():
-        raise ToolInputError(_say(T.NO_INVOICES_BEFORE, as_of=ref.date().isoformat()))
+        raise ToolInputError(say(T.NO_INVOICES_BEFORE, as_of=ref.date().isoformat()))
     if not issued.all():
         inv = inv.loc[issued]
         paid_date = paid_date.loc[issued]
@@ -460,7 +460,7 @@ def receivables_aging(data: DatasetBundle, params: AgingParams) -> ToolResult:
     facts = _aging_facts(prep, per, dso, params.dso_method)
     warnings = list(prep.warnings)
     if not dso_complete or not complete.all():
-        warnings.append(_say(T.COUNTBACK_INCOMPLETE, months=COUNTBACK_MONTHS))
+        warnings.append(say(T.COUNTBACK_INCOMPLETE, months=COUNTBACK_MONTHS))
     if dso is None:
         warnings.append(T.DSO_NO_SALES)
 
@@ -591,7 +591,7 @@ def _overdue_finding(per: pd.DataFrame, names: pd.Series | None) -> Finding | No
     total = float(amounts[order].sum())
     return Finding(
         "overdue_receivables",
-        _say(T.FINDING_OVERDUE, count=len(order), amount=_money(total)),
+        say(T.FINDING_OVERDUE, count=len(order), amount=money_text(total)),
         per.index[order].astype(str).tolist(),
         round(total, 2),
         "overdue_amount",
@@ -602,28 +602,28 @@ def _overdue_finding(per: pd.DataFrame, names: pd.Series | None) -> Finding | No
 def _aging_summary(
     facts: dict[str, FactValue], per: pd.DataFrame, names: pd.Series | None, params: AgingParams
 ) -> Msg:
-    head = _say(
+    head = say(
         T.AGING_HEAD,
         as_of=facts["as_of"],
-        open=_money(facts["open_amount"]),
+        open=money_text(facts["open_amount"]),
         invoices=facts["open_invoices"],
-        overdue=_money(facts["overdue_amount"]),
-        overdue_share=_pct(facts["overdue_share"]),
+        overdue=money_text(facts["overdue_amount"]),
+        overdue_share=pct_text(facts["overdue_share"]),
         customers=facts["customers_with_overdue"],
-        over90=_money(facts["days_90_plus_amount"]),
+        over90=money_text(facts["days_90_plus_amount"]),
     )
-    dso = _say(
+    dso = say(
         T.DSO_LINE_COUNTBACK if params.dso_method == "countback" else T.DSO_LINE,
-        dso=_num(facts["dso"]),
+        dso=num_text(facts["dso"]),
     )
-    late = _say(T.LATE_LINE, days=_num(facts["avg_days_late"]), share=_pct(facts["late_share"]))
+    late = say(T.LATE_LINE, days=num_text(facts["avg_days_late"]), share=pct_text(facts["late_share"]))
     lines = [head, dso, late]
     if "written_off_rate" in facts:
         lines.append(
-            _say(
+            say(
                 T.WRITE_OFF_LINE,
-                amount=_money(facts["written_off_amount"]),
-                rate=_pct(facts["written_off_rate"]),
+                amount=money_text(facts["written_off_amount"]),
+                rate=pct_text(facts["written_off_rate"]),
             )
         )
     top = (
@@ -633,10 +633,10 @@ def _aging_summary(
     )
     if len(top):
         items = [
-            _say(T.TOP_OVERDUE_ITEM, customer=_label(c, names), amount=_money(a))
+            say(T.TOP_OVERDUE_ITEM, customer=_label(c, names), amount=money_text(a))
             for c, a in top["overdue_amount"].items()
         ]
-        lines.append(_say(T.TOP_OVERDUE, items=_join(items)))
+        lines.append(say(T.TOP_OVERDUE, items=join(items)))
     return _lines(lines)
 
 
@@ -806,7 +806,7 @@ def health_frame(data: DatasetBundle, variant: str = "auto") -> tuple[pd.DataFra
         if out[name].isna().any() and any(i not in fin.columns for i in inputs)
     ]
     if ratio_missing:
-        warnings.append(_say(T.RATIOS_MISSING, ratios=", ".join(ratio_missing)))
+        warnings.append(say(T.RATIOS_MISSING, ratios=", ".join(ratio_missing)))
     return out, warnings
 
 
@@ -877,7 +877,7 @@ def financial_health(data: DatasetBundle, params: HealthParams) -> ToolResult:
         findings.append(
             Finding(
                 "financial_distress",
-                _say(T.FINDING_DISTRESS, count=len(distress)),
+                say(T.FINDING_DISTRESS, count=len(distress)),
                 list(distress.index.astype(str)),
                 _r(float(distress["open_amount"].fillna(0).sum())) if exposure is not None else None,
                 "z_score",
@@ -896,7 +896,7 @@ def financial_health(data: DatasetBundle, params: HealthParams) -> ToolResult:
     summary = _health_summary(facts, frame, distress, names, params)
     if facts["not_scored_customers"]:
         warnings.append(
-            _say(T.NOT_SCORED, count=facts["not_scored_customers"], examples=_missing_examples(frame))
+            say(T.NOT_SCORED, count=facts["not_scored_customers"], examples=_missing_examples(frame))
         )
     method = Method(
         T.HEALTH_FORMULA,
@@ -930,53 +930,53 @@ def _health_summary(
     params: HealthParams,
 ) -> Msg:
     variants = [
-        _say(T.VARIANT_COUNT, variant=T.VARIANT_NAMES[v], count=facts[f"customers_{v}"])
+        say(T.VARIANT_COUNT, variant=T.VARIANT_NAMES[v], count=facts[f"customers_{v}"])
         for v in ALTMAN
         if facts[f"customers_{v}"]
     ]
-    head = _say(
+    head = say(
         T.HEALTH_HEAD,
         customers=facts["customers"],
         scored=facts["scored_customers"],
-        variants=_join(variants) if variants else "-",
+        variants=join(variants) if variants else "-",
         distress=facts["distress_customers"],
         grey=facts["grey_customers"],
         safe=facts["safe_customers"],
     )
-    ratios = _say(
+    ratios = say(
         T.HEALTH_RATIOS,
-        current=_num(facts["median_current_ratio"], 2),
-        quick=_num(facts["median_quick_ratio"], 2),
-        debt=_pct(facts["median_debt_ratio"]),
-        coverage=_num(facts["median_interest_coverage"], 1),
+        current=num_text(facts["median_current_ratio"], 2),
+        quick=num_text(facts["median_quick_ratio"], 2),
+        debt=pct_text(facts["median_debt_ratio"]),
+        coverage=num_text(facts["median_interest_coverage"], 1),
     )
     lines = [head, ratios]
     if len(distress):
         items = [
-            _say(
+            say(
                 T.Z_ITEM,
                 customer=_label(c, names),
-                z=_num(row.z_score, 2),
+                z=num_text(row.z_score, 2),
                 variant=T.VARIANT_NAMES[row.variant],
             )
             for c, row in distress.head(MAX_SUMMARY_ITEMS).iterrows()
         ]
-        lines.append(_say(T.DISTRESS_LIST, items=_join(items)))
+        lines.append(say(T.DISTRESS_LIST, items=join(items)))
     if params.customer:
         ids = _match_customer(params.customer, frame.index, names)
         for c in ids[:MAX_SUMMARY_ITEMS]:
             row = frame.loc[c]
             lines.append(
-                _say(
+                say(
                     T.HEALTH_CUSTOMER,
                     customer=_label(c, names),
-                    z=_num(row["z_score"], 2),
+                    z=num_text(row["z_score"], 2),
                     variant=T.VARIANT_NAMES[row["variant"]],
                     zone=T.ZONE_NAMES.get(row["zone"], T.NOT_SCORED_ZONE),
-                    current=_num(row["current_ratio"], 2),
-                    quick=_num(row["quick_ratio"], 2),
-                    debt=_pct(row["debt_ratio"]),
-                    coverage=_num(row["interest_coverage"], 1),
+                    current=num_text(row["current_ratio"], 2),
+                    quick=num_text(row["quick_ratio"], 2),
+                    debt=pct_text(row["debt_ratio"]),
+                    coverage=num_text(row["interest_coverage"], 1),
                     missing=row["missing_inputs"] or "-",
                 )
             )
@@ -1213,11 +1213,11 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
         findings.append(
             Finding(
                 "high_credit_risk",
-                _say(
+                say(
                     T.FINDING_HIGH_RISK,
                     count=len(high),
                     grades="/".join(high_grades),
-                    amount=_money(facts["exposure_high_risk"]),
+                    amount=money_text(facts["exposure_high_risk"]),
                 ),
                 list(high.index.astype(str)),
                 facts["exposure_high_risk"],  # type: ignore[arg-type]
@@ -1229,7 +1229,9 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
         findings.append(
             Finding(
                 "deteriorating_payer",
-                _say(T.FINDING_DETERIORATING, count=len(deteriorating), days=_num(det["min_increase_days"])),
+                say(
+                    T.FINDING_DETERIORATING, count=len(deteriorating), days=num_text(det["min_increase_days"])
+                ),
                 list(deteriorating.index.astype(str)),
                 _r(float(deteriorating["open_amount"].sum())),
                 "days_late_change",
@@ -1248,11 +1250,11 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
     table = _with_names(listing[columns], names)
     grade_table = _grade_table(out, grade_cfg)
     summary = _credit_summary(facts, listing, names, params, grade_cfg)
-    formula = _say(
+    formula = say(
         T.CREDIT_FORMULA,
         start=card["start_points"],
         recent=det["recent_invoices"],
-        increase=_num(det["min_increase_days"]),
+        increase=num_text(det["min_increase_days"]),
         grades="/".join(grade_cfg),
         months=months,
     )
@@ -1328,7 +1330,7 @@ def _grade_chart(grades: pd.DataFrame) -> Chart:
 
 def _scorecard_text(card: dict[str, Any]) -> Msg:
     grades = ", ".join(f"{g['grade']} >= {g['min_score']}" for g in card["grades"])
-    return _say(T.SCORECARD_TEXT, start=card["start_points"], grades=grades)
+    return say(T.SCORECARD_TEXT, start=card["start_points"], grades=grades)
 
 
 def _credit_summary(
@@ -1338,7 +1340,7 @@ def _credit_summary(
     params: CreditRiskParams,
     grade_cfg: dict[str, Any],
 ) -> Msg:
-    head = _say(
+    head = say(
         T.CREDIT_HEAD,
         as_of=facts["as_of"],
         customers=facts["customers"],
@@ -1348,31 +1350,31 @@ def _credit_summary(
         d=facts["customers_grade_d"],
         e=facts["customers_grade_e"],
         high=facts["high_risk_customers"],
-        exposure=_money(facts["exposure_high_risk"]),
+        exposure=money_text(facts["exposure_high_risk"]),
         deteriorating=facts["deteriorating_payers"],
         reductions=facts["limit_reductions"],
     )
     lines = [head]
     items = []
     for c, row in listing.head(MAX_SUMMARY_ITEMS).iterrows():
-        reasons = _join([_reason(k) for k in _lost_factors(row)]) if row["points_lost"] > 0 else T.NO_REASONS
+        reasons = join([_reason(k) for k in _lost_factors(row)]) if row["points_lost"] > 0 else T.NO_REASONS
         items.append(
-            _say(
+            say(
                 T.CREDIT_ITEM,
                 customer=_label(c, names),
                 grade=row["grade"],
-                score=_num(row["score"]),
+                score=num_text(row["score"]),
                 reasons=reasons,
-                action=_say(
+                action=say(
                     T.ACTIONS[row["action"]],
-                    limit=_money(row["recommended_limit"]),
+                    limit=money_text(row["recommended_limit"]),
                     terms=row["terms_days"],
-                    share=_pct(row["prepayment_share"], 0),
+                    share=pct_text(row["prepayment_share"], 0),
                 ),
             )
         )
     if items:
-        lines.append(_say(T.CREDIT_LIST, items=_lines(items)))
+        lines.append(say(T.CREDIT_LIST, items=_lines(items)))
     return _lines(lines)
 
 
@@ -1434,7 +1436,7 @@ def _match_customer(query: str, ids: pd.Index, names: pd.Series | None) -> list[
         if partial:
             return partial[:20]
     close = difflib.get_close_matches(query, id_list, n=3)
-    raise ToolInputError(_say(T.UNKNOWN_CUSTOMER, customer=query, close=", ".join(close) or "-"))
+    raise ToolInputError(say(T.UNKNOWN_CUSTOMER, customer=query, close=", ".join(close) or "-"))
 
 
 def _median(values: pd.Series) -> float | None:
@@ -1449,37 +1451,5 @@ def _r(value: object, digits: int = 2) -> float | None:
     return None if math.isnan(v) or math.isinf(v) else round(v, digits)
 
 
-def _say(template: Msg, **values: object) -> Msg:
-    """Fill a template; ``Msg`` values are taken in the matching language."""
-
-    def pick(lang: Lang) -> dict[str, object]:
-        return {k: (v.get(lang) if isinstance(v, Msg) else v) for k, v in values.items()}
-
-    return Msg(template.en.format(**pick("en")), template.zh.format(**pick("zh")))
-
-
-def _join(items: list[Msg]) -> Msg:
-    return Msg(T.LIST_SEPARATOR.en.join(i.en for i in items), T.LIST_SEPARATOR.zh.join(i.zh for i in items))
-
-
 def _lines(items: list[Msg]) -> Msg:
     return Msg("\n".join(i.en for i in items), "\n".join(i.zh for i in items))
-
-
-def _money(value: object) -> Msg:
-    v = None if value is None else float(value)  # type: ignore[arg-type]
-    return Msg(money(v, "en"), money(v, "zh"))
-
-
-def _pct(value: object, digits: int = 1) -> Msg:
-    v = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
-    return Msg(pct(v, "en", digits), pct(v, "zh", digits))
-
-
-def _num(value: object, digits: int = 1) -> Msg:
-    v = None if value is None else float(value)  # type: ignore[arg-type]
-    if v is not None and math.isnan(v):
-        v = None
-    if v is not None and not float(v).is_integer():
-        v = round(v, digits)
-    return Msg(number(v, "en", digits), number(v, "zh", digits))

@@ -49,7 +49,7 @@ from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
-from tools.value import _fact, _join, _lines, _money, _num, _pct, _say
+from tools.wording import fact, join, money_text, num_text, pct_text, say, sentences
 
 #: high_ltv_cac_channel: LTV:CAC above this (the 3:1 rule of thumb).
 HIGH_LTV_CAC = 3.0
@@ -114,16 +114,16 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
         if params.end is not None:
             mk = mk.loc[mk["_period"] <= pd.Timestamp(params.end)]
     if params.group_by in aggregate.PERIOD_FREQ and pcol is None:
-        raise ToolInputError(_say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
+        raise ToolInputError(say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
     mk["channel"] = mk["channel"].astype("str")
     if params.channel is not None:
         known = sorted(set(mk["channel"].tolist()))
         match = [c for c in known if c.casefold() == params.channel.strip().casefold()]
         if not match:
-            raise ToolInputError(_say(T.UNKNOWN_CHANNEL, channel=params.channel, channels=", ".join(known)))
+            raise ToolInputError(say(T.UNKNOWN_CHANNEL, channel=params.channel, channels=", ".join(known)))
         mk = mk.loc[mk["channel"] == match[0]]
     if mk.empty:
-        raise ToolInputError(_say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
+        raise ToolInputError(say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
     warnings: list[Msg] = []
     assumptions: list[Msg] = []
     start = pd.Timestamp(mk["_period"].min()) if pcol else None
@@ -176,20 +176,20 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
     overall = _metrics(pd.DataFrame([totals]), basis, None).iloc[0]
     overall_ltv_cac = ltv_all / overall["cac"] if ltv_all is not None and overall["cac"] > 0 else None
     facts: dict[str, FactValue] = {
-        "spend": _fact(overall["spend"]),
-        "leads": _fact(overall["leads"]) if "leads" in mk.columns else None,
-        "new_customers": _fact(overall["new_customers"]),
-        "conversion_rate": _fact(overall["conversion_rate"]),
-        "cac": _fact(overall["cac"]),
-        "first_year_revenue": _fact(overall["first_year_revenue"]),
-        "first_year_gross_profit": _fact(overall["first_year_gross_profit"])
+        "spend": fact(overall["spend"]),
+        "leads": fact(overall["leads"]) if "leads" in mk.columns else None,
+        "new_customers": fact(overall["new_customers"]),
+        "conversion_rate": fact(overall["conversion_rate"]),
+        "cac": fact(overall["cac"]),
+        "first_year_revenue": fact(overall["first_year_revenue"]),
+        "first_year_gross_profit": fact(overall["first_year_gross_profit"])
         if basis == "gross_profit"
         else None,
-        "roi": _fact(overall["roi"]),
+        "roi": fact(overall["roi"]),
         "roi_basis": basis,
-        "ltv": _fact(ltv_all),
-        "ltv_cac": _fact(overall_ltv_cac),
-        "payback_months": _fact(overall["payback_months"]),
+        "ltv": fact(ltv_all),
+        "ltv_cac": fact(overall_ltv_cac),
+        "payback_months": fact(overall["payback_months"]),
         "channels": int(mk["channel"].nunique()),
     }
     out = table.reset_index().rename(columns={"_key": dim}).drop(columns=["months_observed"])
@@ -199,17 +199,20 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
         tables.append(Table("marketing_by_period", _by_period(mk)))
     summary = _summary(facts, out, dim, basis, start, end, by_period)
     charts = [_chart(out, dim)]
-    formula = _say(
+    formula = say(
         T.FORMULA,
         dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim)),
         basis=T.BASIS[basis],
-        ratio=_num(HIGH_LTV_CAC),
+        ratio=num_text(HIGH_LTV_CAC),
     )
     if start is not None:
         assumptions.insert(
             0,
-            _say(
-                T.PERIOD_NOTE, start=start.date().isoformat(), end=end.date().isoformat(), rows=_num(len(mk))
+            say(
+                T.PERIOD_NOTE,
+                start=start.date().isoformat(),
+                end=end.date().isoformat(),
+                rows=num_text(len(mk)),
             ),
         )
     method = Method(formula, params.model_dump(mode="json"), assumptions, as_of, len(mk))
@@ -260,8 +263,11 @@ def _acquired(
     partial = int((days < FIRST_YEAR_DAYS).sum())
     if partial:
         warnings.append(
-            _say(
-                T.PARTIAL_YEAR, count=_num(partial), total=_num(len(cust)), as_of=as_of_ts.date().isoformat()
+            say(
+                T.PARTIAL_YEAR,
+                count=num_text(partial),
+                total=num_text(len(cust)),
+                as_of=as_of_ts.date().isoformat(),
             )
         )
     return cust, as_of_ts.date(), basis
@@ -282,7 +288,7 @@ def _ltv(data: DatasetBundle, warnings: list[Msg]) -> tuple[pd.Series | None, fl
         return None, None
     frame = result.tables[0].frame
     by = frame.set_index(frame["acquisition_channel"].astype("str"))["average_clv"]
-    return by, _fact(result.facts.get("average_clv"))
+    return by, fact(result.facts.get("average_clv"))
 
 
 def _metrics(table: pd.DataFrame, basis: str, ltv: pd.Series | None) -> pd.DataFrame:
@@ -326,7 +332,7 @@ def _findings(out: pd.DataFrame, basis: str) -> list[Finding]:
         findings.append(
             Finding(
                 "unprofitable_channel",
-                _say(T.FINDING_UNPROFITABLE, channels=labels, basis=T.BASIS[basis], loss=_money(loss)),
+                say(T.FINDING_UNPROFITABLE, channels=labels, basis=T.BASIS[basis], loss=money_text(loss)),
                 [],
                 loss,
                 "roi",
@@ -339,7 +345,7 @@ def _findings(out: pd.DataFrame, basis: str) -> list[Finding]:
         findings.append(
             Finding(
                 "high_ltv_cac_channel",
-                _say(T.FINDING_HIGH_LTV_CAC, channels=labels, ratio=_num(HIGH_LTV_CAC)),
+                say(T.FINDING_HIGH_LTV_CAC, channels=labels, ratio=num_text(HIGH_LTV_CAC)),
                 [],
                 None,  # an opportunity, not money at stake
                 "ltv_cac",
@@ -361,39 +367,39 @@ def _summary(
     ret = facts["first_year_gross_profit"] if basis == "gross_profit" else facts["first_year_revenue"]
     ratio = facts["ltv_cac"]
     parts = [
-        _say(
+        say(
             T.SUMMARY,
             start=start.date().isoformat() if start is not None else "…",
             end=end.date().isoformat() if end is not None else "…",
-            spend=_money(facts["spend"]),
-            leads=_num(facts["leads"]),
-            new=_num(facts["new_customers"]),
-            conversion=_pct(facts["conversion_rate"]),
-            cac=_money(facts["cac"]),
+            spend=money_text(facts["spend"]),
+            leads=num_text(facts["leads"]),
+            new=num_text(facts["new_customers"]),
+            conversion=pct_text(facts["conversion_rate"]),
+            cac=money_text(facts["cac"]),
             basis=T.BASIS[basis],
-            value=_money(ret),
-            roi=_pct(facts["roi"]),
-            ltv_cac=Msg(f"{ratio:.1f}:1", f"{ratio:.1f}:1") if ratio is not None else _num(None),
-            payback=_num(facts["payback_months"]),
+            value=money_text(ret),
+            roi=pct_text(facts["roi"]),
+            ltv_cac=Msg(f"{ratio:.1f}:1", f"{ratio:.1f}:1") if ratio is not None else num_text(None),
+            payback=num_text(facts["payback_months"]),
         )
     ]
     ranked = out.loc[out["cac"].notna()].sort_values("cac", kind="stable")
     if not by_period and len(ranked) >= 2:
         parts.append(
-            _say(
+            say(
                 T.CHEAPEST,
                 cheapest=str(ranked[dim].iloc[0]),
-                cac_low=_money(ranked["cac"].iloc[0]),
+                cac_low=money_text(ranked["cac"].iloc[0]),
                 dearest=str(ranked[dim].iloc[-1]),
-                cac_high=_money(ranked["cac"].iloc[-1]),
+                cac_high=money_text(ranked["cac"].iloc[-1]),
             )
         )
     shown = out.head(MAX_SUMMARY_ITEMS)
-    items = _join(
-        [_say(VT.ITEM, label=str(k), value=_pct(r)) for k, r in zip(shown[dim], shown["roi"], strict=True)]
+    items = join(
+        [say(VT.ITEM, label=str(k), value=pct_text(r)) for k, r in zip(shown[dim], shown["roi"], strict=True)]
     )
-    parts.append(_say(T.BY_GROUP, dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim)), items=items))
-    return _lines(parts)
+    parts.append(say(T.BY_GROUP, dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim)), items=items))
+    return sentences(parts)
 
 
 def _chart(out: pd.DataFrame, dim: str) -> Chart:
@@ -406,4 +412,4 @@ def _chart(out: pd.DataFrame, dim: str) -> Chart:
         ]
     )
     figure.update_layout(barmode="group", xaxis={"type": "category"})
-    return Chart(_say(T.CHART, dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim))), figure)
+    return Chart(say(T.CHART, dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim))), figure)

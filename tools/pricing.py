@@ -65,7 +65,7 @@ from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
-from tools.value import _fact, _join, _lines, _num, _pct, _say
+from tools.wording import fact, join, num_text, pct_text, say, sentences
 
 #: Refuse when the within-cell standard deviation of log price is below this (about a 2% CV of price).
 MIN_PRICE_VARIATION = 0.02
@@ -287,7 +287,7 @@ def _observations(data: DatasetBundle, params: PriceParams) -> _Obs:
     if dropped:
         obs = obs.loc[keep].reset_index(drop=True)
     if obs.empty and (params.start or params.end):
-        raise ToolInputError(_say(T.NO_PERIOD_ROWS, start=params.start or "…", end=params.end or "…"))
+        raise ToolInputError(say(T.NO_PERIOD_ROWS, start=params.start or "…", end=params.end or "…"))
     scope: dict[str, str] = {}
     for key, value in (("segment", params.segment), ("product", params.product)):
         if value is not None:
@@ -315,11 +315,11 @@ def _only(obs: pd.DataFrame, key: str, value: str) -> tuple[pd.DataFrame, str]:
     dim = VT.DIMENSIONS.get(key, Msg(key, key))
     if key not in obs.columns:
         shown = [str(c) for c in obs.columns if c not in ("log_q", "log_p")]  # the data's own columns
-        raise ToolInputError(_say(T.NO_COLUMN, dimension=key, columns=", ".join(shown)))
+        raise ToolInputError(say(T.NO_COLUMN, dimension=key, columns=", ".join(shown)))
     known = sorted(set(obs[key].tolist()))
     match = [v for v in known if v.casefold() == value.strip().casefold()]
     if not match:
-        raise ToolInputError(_say(T.UNKNOWN_VALUE, dimension=dim, value=value, values=", ".join(known[:20])))
+        raise ToolInputError(say(T.UNKNOWN_VALUE, dimension=dim, value=value, values=", ".join(known[:20])))
     return obs.loc[obs[key] == match[0]].reset_index(drop=True), match[0]
 
 
@@ -347,44 +347,60 @@ def _cells(
     if not cell_columns:
         return np.zeros(n, dtype=np.int64)
     column_codes = column_codes if column_codes is not None else _column_codes(obs, cell_columns)
-    combined = None
+    combined, span = None, 1  # combined code per row, in 0..span-1 (one value per key combination)
     for c in cell_columns:
         codes, size = column_codes[c]
         codes = codes if rows is None else codes[rows]
-        # re-factorize after each step so that the combined code stays below n (no overflow)
-        combined = codes if combined is None else pd.factorize(combined * size + codes)[0].astype(np.int64)
+        if combined is None:
+            combined, span = codes, size
+            continue
+        if span * size >= 2**62:  # re-factorize first so that the combined code cannot overflow
+            combined = pd.factorize(combined)[0].astype(np.int64)
+            span = int(combined.max()) + 1 if len(combined) else 1
+        combined, span = combined * size + codes, span * size
     return pd.factorize(combined)[0].astype(np.int64)
+
+
+def _compact(codes: np.ndarray) -> np.ndarray:
+    """``codes`` renumbered 0..G-1 (G = distinct codes), keeping their order: a bincount, not a hash."""
+    present = np.bincount(codes) > 0
+    return (np.cumsum(present) - 1)[codes]
 
 
 @dataclass
 class _Pooled:
-    """Pooled cell codes and the model's variables demeaned within them (see ``_fit``)."""
+    """Pooled cell codes and the model's variables demeaned within them (see ``_fit``): ``log_q`` (n,)
+    and ``x`` (n, k), the columns of ``x`` named by ``columns`` (log_p, then promotion when present)."""
 
     cells: np.ndarray
-    demeaned: dict[str, np.ndarray]
+    log_q: np.ndarray
+    x: np.ndarray
+    columns: list[str]
 
     @classmethod
     def of(cls, obs: pd.DataFrame, cells: np.ndarray) -> _Pooled:
-        names = ["log_q", "log_p"] + (["promotion"] if "promotion" in obs.columns else [])
-        return cls(cells, {c: demean(obs[c].to_numpy(dtype=float), cells) for c in names})
+        columns = ["log_p"] + (["promotion"] if "promotion" in obs.columns else [])
+        x = np.column_stack([obs[c].to_numpy(dtype=float) for c in columns])
+        return cls(cells, demean(obs["log_q"].to_numpy(dtype=float), cells), demean(x, cells), columns)
+
+
+def _regressor_names(obs: pd.DataFrame, rows: np.ndarray | None = None) -> list[str]:
+    """log_p, plus promotion when the flag varies (in ``rows`` when given)."""
+    names = ["log_p"]
+    if "promotion" in obs.columns:
+        promotion = obs["promotion"].to_numpy(dtype=float)
+        promotion = promotion if rows is None else promotion[rows]
+        known = promotion[~np.isnan(promotion)]
+        if len(known) and known.min() < known.max():  # nunique() > 1
+            names.append("promotion")
+    return names
 
 
 def _regressors(obs: pd.DataFrame, rows: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
     """log price, plus the promotion flag when it varies (in ``rows`` when given)."""
-
-    def values(column: str) -> np.ndarray:
-        v = obs[column].to_numpy(dtype=float)
-        return v if rows is None else v[rows]
-
-    names = ["log_p"]
-    columns = [values("log_p")]
-    if "promotion" in obs.columns:
-        promotion = values("promotion")
-        known = promotion[~np.isnan(promotion)]
-        if len(known) and known.min() < known.max():  # nunique() > 1
-            names.append("promotion")
-            columns.append(promotion)
-    return np.column_stack(columns), names
+    names = _regressor_names(obs, rows)
+    columns = [obs[c].to_numpy(dtype=float) for c in names]
+    return np.column_stack(columns if rows is None else [v[rows] for v in columns]), names
 
 
 def _fit(
@@ -407,25 +423,28 @@ def _fit(
     if pooled is None:
         cells = _cells(obs, cell_columns, rows, column_codes)
     else:
-        cells = pooled.cells if rows is None else pd.factorize(pooled.cells[rows])[0].astype(np.int64)
+        cells = pooled.cells if rows is None else _compact(pooled.cells[rows])
     if n < MIN_OBSERVATIONS:
         if refuse:
-            raise ToolInputError(_say(T.TOO_FEW_ROWS, n=n, minimum=MIN_OBSERVATIONS, scope=scope))
+            raise ToolInputError(say(T.TOO_FEW_ROWS, n=n, minimum=MIN_OBSERVATIONS, scope=scope))
         return None
-    x, names = _regressors(obs, rows)
     demeaned = None
     if pooled is not None:
-        demeaned = tuple(
-            pooled.demeaned[c] if rows is None else pooled.demeaned[c][rows] for c in ["log_q", *names]
-        )
-        dev = demeaned[1]
+        # the demeaned rows only: x itself is not built (fe_ols needs just the demeaned values)
+        names = _regressor_names(obs, rows)
+        xt = pooled.x if rows is None else pooled.x[rows]
+        if len(names) < xt.shape[1]:  # promotion does not vary in these rows: log_p only
+            xt = xt[:, [pooled.columns.index(c) for c in names]]
+        demeaned = (pooled.log_q if rows is None else pooled.log_q[rows], xt)
+        dev = xt[:, 0]
         variation = float(np.sqrt((dev**2).mean())) if len(dev) else 0.0  # price_variation
     else:
+        x, names = _regressors(obs, rows)
         variation = price_variation(x[:, 0], cells)
     if variation < MIN_PRICE_VARIATION:
         if refuse:
             raise ToolInputError(
-                _say(
+                say(
                     T.TOO_LITTLE_VARIATION,
                     scope=scope,
                     cells=_cell_name(cell_columns),
@@ -437,16 +456,13 @@ def _fit(
     y = obs["log_q"].to_numpy(dtype=float)
     try:
         if demeaned is not None:
-            return fe_ols(
-                y if rows is None else y[rows],
-                x,
-                cells,
-                demeaned=(demeaned[0], np.column_stack(demeaned[1:])),
-            )
+            # with the demeaned values given, fe_ols uses x only for its shape and the finiteness check;
+            # a non-finite regressor makes its demeaned values non-finite too
+            return fe_ols(y if rows is None else y[rows], demeaned[1], cells, demeaned=demeaned)
         return fe_ols(y if rows is None else y[rows], x, cells)
     except ValueError:
         if refuse:
-            raise ToolInputError(_say(T.TOO_FEW_ROWS, n=n, minimum=MIN_OBSERVATIONS, scope=scope)) from None
+            raise ToolInputError(say(T.TOO_FEW_ROWS, n=n, minimum=MIN_OBSERVATIONS, scope=scope)) from None
         return None
 
 
@@ -481,47 +497,38 @@ def price_sensitivity(data: DatasetBundle, params: PriceParams) -> ToolResult:
     pooled = _Pooled.of(obs, _cells(obs, cell_columns, column_codes=column_codes))
     fit = _fit(obs, cell_columns, scope, refuse=True, pooled=pooled)
     assert fit is not None
-    _, names = _regressors(obs)
+    names = _regressor_names(obs)
     change = 0.05 if params.price_change is None else params.price_change
     margin = obs_data.margin
     eps = float(fit.coef_[0])
     pooled_what_if = what_if(eps, change, margin)
     facts: dict[str, FactValue] = {
-        "elasticity": _fact(eps),
-        "elasticity_se": _fact(fit.se_[0]),
-        "elasticity_ci_low": _fact(fit.ci_low_[0]),
-        "elasticity_ci_high": _fact(fit.ci_high_[0]),
-        "r_squared": _fact(fit.r_squared_),
-        "r_squared_within": _fact(fit.r_squared_within_),
+        "elasticity": fact(eps),
+        "elasticity_se": fact(fit.se_[0]),
+        "elasticity_ci_low": fact(fit.ci_low_[0]),
+        "elasticity_ci_high": fact(fit.ci_high_[0]),
+        "r_squared": fact(fit.r_squared_),
+        "r_squared_within": fact(fit.r_squared_within_),
         "observations": fit.n_,
         "cells": fit.cells_,
-        "promotion_lift": _fact(np.expm1(fit.coef_[1])) if "promotion" in names else None,
+        "promotion_lift": fact(np.expm1(fit.coef_[1])) if "promotion" in names else None,
         "price_change": change,
-        **{k: _fact(v) for k, v in pooled_what_if.items()},
-        "margin": _fact(margin),
+        **{k: fact(v) for k, v in pooled_what_if.items()},
+        "margin": fact(margin),
         "source": obs_data.source,
     }
     warnings: list[Msg] = []
     if obs_data.dropped:
-        warnings.append(_say(T.DROPPED_ROWS, count=_num(obs_data.dropped)))
+        warnings.append(say(T.DROPPED_ROWS, count=num_text(obs_data.dropped)))
 
     by = params.group_by or _default_group(obs, params, column_codes)
     rows = [_row("all", fit, change, margin)]
     skipped: list[str] = []
     if by is not None:
         if by not in obs.columns:
-            raise ToolInputError(_say(T.NO_COLUMN, dimension=by, columns=", ".join(map(str, obs.columns))))
+            raise ToolInputError(say(T.NO_COLUMN, dimension=by, columns=", ".join(map(str, obs.columns))))
         group_cells = [c for c in cell_columns if c != by]
-        # the rows of each value of ``by`` (sorted, rows in their order), as obs.groupby(by, sort=True)
-        group_codes, group_values = pd.factorize(obs[by], sort=True, use_na_sentinel=True)
-        if len(group_values) <= 16:
-            parts = [np.flatnonzero(group_codes == g) for g in range(len(group_values))]
-        else:
-            valid = np.flatnonzero(group_codes >= 0)
-            order = valid[np.argsort(group_codes[valid], kind="stable")]
-            parts = np.split(
-                order, np.cumsum(np.bincount(group_codes[valid], minlength=len(group_values)))[:-1]
-            )
+        group_values, parts = _group_rows(obs, by, column_codes)
         for value, members in zip(group_values, parts, strict=True):
             if params.margin is not None or "cost" not in obs.columns:
                 part_margin = margin
@@ -545,7 +552,7 @@ def price_sensitivity(data: DatasetBundle, params: PriceParams) -> ToolResult:
     facts["groups"] = len(table) - 1
     if skipped:
         warnings.append(
-            _say(
+            say(
                 T.GROUP_SKIPPED, dimension=_dim(by or ""), values=", ".join(skipped), minimum=MIN_OBSERVATIONS
             )
         )
@@ -565,17 +572,17 @@ def price_sensitivity(data: DatasetBundle, params: PriceParams) -> ToolResult:
         T.CONSTANT_ELASTICITY,
     ]
     if params.margin is not None:
-        assumptions.append(_say(T.MARGIN_GIVEN, margin=_pct(margin)))
+        assumptions.append(say(T.MARGIN_GIVEN, margin=pct_text(margin)))
     elif margin is not None:
-        assumptions.append(_say(T.MARGIN_FROM_COST, margin=_pct(margin)))
+        assumptions.append(say(T.MARGIN_FROM_COST, margin=pct_text(margin)))
     else:
         assumptions.append(T.NO_MARGIN)
-    formula = _say(
+    formula = say(
         T.FORMULA,
         promo=T.PROMO_TERM if "promotion" in names else Msg("", ""),
         cells=_cell_name(cell_columns),
-        min_depth=_pct(OVER_DISCOUNT_MIN_DEPTH),
-        share=_pct(OVER_DISCOUNT_SHARE),
+        min_depth=pct_text(OVER_DISCOUNT_MIN_DEPTH),
+        share=pct_text(OVER_DISCOUNT_SHARE),
     )
     parameters = params.model_dump(mode="json") | {
         "price_change_used": change,
@@ -587,8 +594,31 @@ def price_sensitivity(data: DatasetBundle, params: PriceParams) -> ToolResult:
     return ToolResult("price_sensitivity", summary, facts, tables, charts, method, findings, warnings)
 
 
+def _group_rows(
+    obs: pd.DataFrame, by: str, column_codes: dict[str, tuple[np.ndarray, int]]
+) -> tuple[list[str], list[np.ndarray]]:
+    """The values of ``by``, sorted, and the rows of each (in their order), as obs.groupby(by, sort=True).
+
+    A cell column with few values reuses its codes from ``column_codes`` (no second factorization).
+    """
+    if by in column_codes and column_codes[by][1] <= 16:
+        codes, size = column_codes[by]
+        found = [np.flatnonzero(codes == g) for g in range(size)]  # codes number values as they appear
+        labels = obs[by].array
+        first = [str(labels[members[0]]) for members in found]
+        order = sorted(range(size), key=first.__getitem__)
+        return [first[g] for g in order], [found[g] for g in order]
+    group_codes, uniques = pd.factorize(obs[by], sort=True, use_na_sentinel=True)
+    values = [str(v) for v in uniques]
+    if len(values) <= 16:
+        return values, [np.flatnonzero(group_codes == g) for g in range(len(values))]
+    valid = np.flatnonzero(group_codes >= 0)
+    order = valid[np.argsort(group_codes[valid], kind="stable")]
+    return values, np.split(order, np.cumsum(np.bincount(group_codes[valid], minlength=len(values)))[:-1])
+
+
 def _scope(values: dict[str, str]) -> Msg:
-    parts = [_say(T.SCOPE, dimension=VT.DIMENSIONS[k], value=v) for k, v in values.items()]
+    parts = [say(T.SCOPE, dimension=VT.DIMENSIONS[k], value=v) for k, v in values.items()]
     return Msg("".join(p.en for p in parts), "".join(p.zh for p in parts))
 
 
@@ -658,7 +688,7 @@ def _elasticity_findings(table: pd.DataFrame) -> list[Finding]:
         out.append(
             Finding(
                 name,
-                _say(template, groups=labels),
+                say(template, groups=labels),
                 [],
                 None,  # no money at stake is known from an elasticity alone
                 "elasticity_ci",
@@ -714,12 +744,12 @@ def _over_discounting(bands: pd.DataFrame) -> Finding | None:
     expected = float((hit["expected_lift"] * weights).sum())
     return Finding(
         "over_discounting",
-        _say(
+        say(
             T.FINDING_OVER_DISCOUNT,
             bands=", ".join(hit["band"]),
-            lift=_pct(lift),
-            expected=_pct(expected),
-            share=_pct(OVER_DISCOUNT_SHARE),
+            lift=pct_text(lift),
+            expected=pct_text(expected),
+            share=pct_text(OVER_DISCOUNT_SHARE),
         ),
         [],
         None,
@@ -739,17 +769,17 @@ def _summary(
     scope: Msg,
 ) -> Msg:
     eps = float(facts["elasticity"])  # type: ignore[arg-type]
-    reading = _say(T.READING, abs_pct=f"{abs(eps):.2f}", direction=T.LOWER if eps < 0 else T.HIGHER)
-    reading = _lines([T.INELASTIC if abs(eps) < 1 else T.ELASTIC, reading])
+    reading = say(T.READING, abs_pct=f"{abs(eps):.2f}", direction=T.LOWER if eps < 0 else T.HIGHER)
+    reading = sentences([T.INELASTIC if abs(eps) < 1 else T.ELASTIC, reading])
     parts = [
-        _say(
+        say(
             T.SUMMARY,
             elasticity=f"{eps:.2f}",
             low=f"{facts['elasticity_ci_low']:.2f}",
             high=f"{facts['elasticity_ci_high']:.2f}",
             se=f"{facts['elasticity_se']:.3f}",
             r2=f"{facts['r_squared']:.2f}",
-            n=_num(facts["observations"]),
+            n=num_text(facts["observations"]),
             source=T.SOURCE[source],
             scope=scope,
             reading=reading,
@@ -757,26 +787,26 @@ def _summary(
     ]
     if by is not None and len(table) > 1:
         groups = table.iloc[1 : 1 + MAX_SUMMARY_GROUPS]
-        items = _join(
+        items = join(
             [
-                _say(
+                say(
                     VT.ITEM,
                     label=g,
-                    value=_say(T.GROUP_ITEM, value=f"{e:.2f}", low=f"{lo:.2f}", high=f"{hi:.2f}"),
+                    value=say(T.GROUP_ITEM, value=f"{e:.2f}", low=f"{lo:.2f}", high=f"{hi:.2f}"),
                 )
                 for g, e, lo, hi in zip(
                     groups["group"], groups["elasticity"], groups["ci_low"], groups["ci_high"], strict=True
                 )
             ]
         )
-        parts.append(_say(T.GROUPS, dimension=_dim(by), items=items))
+        parts.append(say(T.GROUPS, dimension=_dim(by), items=items))
     profit = (
-        _say(T.WHAT_IF_PROFIT, profit=_signed(facts["gross_profit_change"]), margin=_pct(margin))
+        say(T.WHAT_IF_PROFIT, profit=_signed(facts["gross_profit_change"]), margin=pct_text(margin))
         if facts["gross_profit_change"] is not None
         else Msg("", "")
     )
     parts.append(
-        _say(
+        say(
             T.WHAT_IF,
             change=_signed(change),
             volume=_signed(facts["volume_change"]),
@@ -785,24 +815,24 @@ def _summary(
         )
     )
     if facts.get("promotion_lift") is not None:
-        parts.append(_say(T.PROMOTION, lift=_pct(facts["promotion_lift"])))
+        parts.append(say(T.PROMOTION, lift=pct_text(facts["promotion_lift"])))
     if discounts is not None and not discounts.empty:
-        items = _join(
+        items = join(
             [
-                _say(T.DISCOUNT_ITEM, bucket=b, lift=_signed(lift), expected=_signed(exp))
+                say(T.DISCOUNT_ITEM, bucket=b, lift=_signed(lift), expected=_signed(exp))
                 for b, lift, exp in zip(
                     discounts["band"], discounts["volume_lift"], discounts["expected_lift"], strict=True
                 )
             ]
         )
-        parts.append(_say(T.DISCOUNTS, items=items))
-    return _lines(parts)
+        parts.append(say(T.DISCOUNTS, items=items))
+    return sentences(parts)
 
 
 def _signed(value: object) -> Msg:
-    v = _fact(value)
+    v = fact(value)
     if v is None:
-        return _pct(None)
+        return pct_text(None)
     text = f"{'+' if v >= 0 else '-'}{abs(v) * 100:.1f}%"
     return Msg(text, text)
 
@@ -827,7 +857,7 @@ def _chart(table: pd.DataFrame, by: str | None) -> Chart:
     )
     figure.add_hline(y=-1, line_dash="dash")
     figure.update_layout(showlegend=False, xaxis={"type": "category"}, yaxis_title="elasticity")
-    return Chart(_say(T.CHART, dimension=_dim(by or "")), figure)
+    return Chart(say(T.CHART, dimension=_dim(by or "")), figure)
 
 
 def _scatter(obs: pd.DataFrame, cell_columns: list[str]) -> Chart:

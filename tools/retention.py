@@ -47,10 +47,10 @@ from prompts import retention as T
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
-from tools.formatting import number, pct
 from tools.params import Dimension, PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Lang, Msg
+from tools.text import Msg
+from tools.wording import fact, iso, join, num_text, pct_text, say, sentences
 
 Freq = Literal["month", "quarter", "year"]
 CohortFreq = Literal["month", "quarter"]
@@ -205,13 +205,13 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
             dated = missing & last.notna()
             if dated.any():
                 churn_date = churn_date.where(~dated, last)
-                warnings.append(_say(T.CHURN_DATE_FROM_LAST_PURCHASE, count=_num(int(dated.sum()))))
+                warnings.append(say(T.CHURN_DATE_FROM_LAST_PURCHASE, count=num_text(int(dated.sum()))))
             unknown = pd.Index(per.index).difference(cust.index)
             if len(unknown):
-                warnings.append(_say(T.NOT_IN_CUSTOMERS, count=_num(len(unknown))))
+                warnings.append(say(T.NOT_IN_CUSTOMERS, count=num_text(len(unknown))))
         undated = flag & churn_date.isna()
         if undated.any():
-            warnings.append(_say(T.CHURN_DATE_MISSING, count=_num(int(undated.sum()))))
+            warnings.append(say(T.CHURN_DATE_MISSING, count=num_text(int(undated.sum()))))
         churn = churn_date.where(flag & (churn_date <= ref))
         frame = pd.DataFrame({"start": start, "churn": churn}).loc[~undated.to_numpy()]
         assumptions.insert(1, T.SOURCE_LABELS)
@@ -225,7 +225,7 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
         cutoff = ref - pd.Timedelta(days=inactivity_days)
         churn = buyers["last_date"].where(buyers["last_date"] <= cutoff)
         frame = pd.DataFrame({"start": start, "churn": churn})
-        assumptions.insert(1, _say(T.SOURCE_INACTIVITY, days=inactivity_days))
+        assumptions.insert(1, say(T.SOURCE_INACTIVITY, days=inactivity_days))
         source = "inactivity"
     frame.index = frame.index.astype(str)
     frame.index.name = _ID
@@ -235,10 +235,10 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
     # a churn recorded before the start (bad data) is read as churn on the start day
     frame["churn"] = frame["churn"].where(~(frame["churn"] < frame["start"]).to_numpy(), frame["start"])
     if frame.empty:
-        raise ToolInputError(_say(T.NO_CUSTOMERS, as_of=_iso(ref)))
+        raise ToolInputError(say(T.NO_CUSTOMERS, as_of=iso(ref)))
     unknown_start = int(frame["start"].isna().sum())
     if unknown_start:
-        warnings.append(_say(T.START_UNKNOWN, count=_num(unknown_start)))
+        warnings.append(say(T.START_UNKNOWN, count=num_text(unknown_start)))
     rows_used += len(customers) if customers is not None else 0
     return Lives(
         frame,
@@ -283,9 +283,9 @@ def customer_attribute(data: DatasetBundle, tx: pd.DataFrame | None, by: str) ->
     if tx is not None and by in tx.columns:
         series = aggregate.main_value(tx, by)
         series.index = series.index.astype(str)
-        return series, [_say(T.MAIN_VALUE, dimension=T.DIMENSIONS.get(by, Msg(by, by)))]
+        return series, [say(T.MAIN_VALUE, dimension=T.DIMENSIONS.get(by, Msg(by, by)))]
     raise ToolInputError(
-        _say(
+        say(
             T.UNKNOWN_DIMENSION,
             dimension=by,
             customer_columns=", ".join(map(str, customers.columns))
@@ -331,7 +331,7 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
         cutoff = lives.as_of - pd.Timedelta(days=lives.inactivity_days)
         last_day = cutoff
         k_last = _code(cutoff + pd.Timedelta(days=1), freq) - 1
-        assumptions.append(_say(T.CHURN_CENSORED_TAIL, days=lives.inactivity_days, cutoff=_iso(cutoff)))
+        assumptions.append(say(T.CHURN_CENSORED_TAIL, days=lives.inactivity_days, cutoff=iso(cutoff)))
     else:
         k_last = _code(lives.as_of, freq)
     if params.end is not None:
@@ -344,11 +344,11 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
             origin = frame["start"].min()
         k_first = _code(pd.Timestamp(origin), freq)
     if k_last < k_first:
-        raise ToolInputError(_say(T.CHURN_NO_PERIODS, first=_label(k_first, freq), last=_iso(last_day)))
+        raise ToolInputError(say(T.CHURN_NO_PERIODS, first=_label(k_first, freq), last=iso(last_day)))
     labels = [_label(k, freq) for k in range(k_first, k_last + 1)]
     overall = _period_counts(frame, freq, k_first, k_last)
     if not (overall["active_at_start"] > 0).any():
-        raise ToolInputError(_say(T.CHURN_NO_ACTIVE, first=labels[0], last=labels[-1]))
+        raise ToolInputError(say(T.CHURN_NO_ACTIVE, first=labels[0], last=labels[-1]))
     table = overall.copy()
     table.insert(0, "period", labels)
     table.insert(1, "period_start", [_period_start(k, freq) for k in range(k_first, k_last + 1)])
@@ -356,12 +356,12 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
     table["complete"] = True
     if partial:
         table.loc[table.index[-1], "complete"] = False
-        assumptions.append(_say(T.PARTIAL_PERIOD, period=labels[-1], as_of=_iso(lives.as_of)))
-    assumptions.append(_say(T.CHURN_WINDOW, first=labels[0], last=labels[-1], freq=T.FREQS[freq]))
+        assumptions.append(say(T.PARTIAL_PERIOD, period=labels[-1], as_of=iso(lives.as_of)))
+    assumptions.append(say(T.CHURN_WINDOW, first=labels[0], last=labels[-1], freq=T.FREQS[freq]))
 
     rates = table["churn_rate"]
-    mean_rate = _fact(rates.mean())
-    median_rate = _fact(rates.median())
+    mean_rate = fact(rates.mean())
+    median_rate = fact(rates.median())
     peak_idx = rates.idxmax() if rates.notna().any() else None
     churned_total = int(table["churned"].sum() + table["churned_new"].sum())
     facts: dict[str, FactValue] = {
@@ -370,30 +370,30 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
         "churn_rate": mean_rate,
         "median_churn_rate": median_rate,
         "peak_period": table.loc[peak_idx, "period"] if peak_idx is not None else None,
-        "peak_churn_rate": _fact(rates.loc[peak_idx]) if peak_idx is not None else None,
+        "peak_churn_rate": fact(rates.loc[peak_idx]) if peak_idx is not None else None,
         "churned_customers": churned_total,
         "churn_source": lives.source,
     }
     tables = [Table("churn_by_period", table)]
     summary = [
-        _say(
+        say(
             T.CHURN_HEAD,
             freq=T.FREQS[freq],
-            rate=_pct(mean_rate),
-            periods=_num(len(table)),
+            rate=pct_text(mean_rate),
+            periods=num_text(len(table)),
             first=labels[0],
             last=labels[-1],
-            churned=_num(churned_total),
+            churned=num_text(churned_total),
         )
     ]
     top = table.dropna(subset=["churn_rate"]).sort_values("churn_rate", ascending=False, kind="stable")
     top = top.head(min(params.n, MAX_SUMMARY_ITEMS))
     summary.append(
-        _say(
+        say(
             T.CHURN_PEAK,
-            items=_join(
+            items=join(
                 [
-                    _say(T.ITEM, label=p, value=_pct(r))
+                    say(T.ITEM, label=p, value=pct_text(r))
                     for p, r in zip(top["period"], top["churn_rate"], strict=False)
                 ]
             ),
@@ -428,15 +428,15 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
         if len(best):
             facts["group_by"] = dim
             facts["highest_churn_group"] = str(best[dim].iloc[0])
-            facts["highest_group_churn_rate"] = _fact(best["churn_rate"].iloc[0])
+            facts["highest_group_churn_rate"] = fact(best["churn_rate"].iloc[0])
         shown = best.head(min(params.n, MAX_SUMMARY_ITEMS))
         summary.append(
-            _say(
+            say(
                 T.CHURN_GROUPS,
                 dimension=T.DIMENSIONS.get(dim, Msg(dim, dim)),
-                items=_join(
+                items=join(
                     [
-                        _say(T.ITEM, label=g, value=_pct(r))
+                        say(T.ITEM, label=g, value=pct_text(r))
                         for g, r in zip(shown[dim], shown["churn_rate"], strict=False)
                     ]
                 ),
@@ -449,7 +449,7 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
     chart.update_layout(xaxis={"type": "category"}, yaxis={"tickformat": ".0%"})
     findings = _churn_peak(table, frame, freq, k_first, median_rate)
     method = Method(
-        _say(T.CHURN_FORMULA, factor=_num(PEAK_FACTOR), min_active=PEAK_MIN_ACTIVE),
+        say(T.CHURN_FORMULA, factor=num_text(PEAK_FACTOR), min_active=PEAK_MIN_ACTIVE),
         params.model_dump(mode="json") | {"freq": freq, "peak_factor": PEAK_FACTOR},
         assumptions,
         lives.as_of.date(),
@@ -457,10 +457,10 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
     )
     return ToolResult(
         "churn_trend",
-        _lines(summary),
+        sentences(summary),
         facts,
         tables,
-        [Chart(_say(T.CHURN_CHART, freq=T.FREQS[freq]), chart)],
+        [Chart(say(T.CHURN_CHART, freq=T.FREQS[freq]), chart)],
         method,
         findings,
         warnings,
@@ -516,16 +516,16 @@ def _churn_peak(
     return [
         Finding(
             "churn_peak",
-            _say(
+            say(
                 T.FINDING_CHURN_PEAK,
                 periods=", ".join(ordered["period"].head(MAX_SUMMARY_ITEMS)),
-                rate=_pct(ordered["churn_rate"].iloc[0]),
-                factor=_num(PEAK_FACTOR),
-                median=_pct(median),
+                rate=pct_text(ordered["churn_rate"].iloc[0]),
+                factor=num_text(PEAK_FACTOR),
+                median=pct_text(median),
                 freq=T.FREQS[freq],
             ),
             [str(c) for c in frame.index[hit].tolist()],
-            _fact(ordered["churn_rate"].iloc[0]),
+            fact(ordered["churn_rate"].iloc[0]),
             "churn_rate_over_median",
             PEAK_FACTOR,
         )
@@ -566,7 +566,7 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     as_of = pd.Timestamp(params.as_of) if params.as_of is not None else tx["date"].max().normalize()
     tx = tx.loc[(tx["date"] <= as_of).to_numpy()]
     if tx.empty:
-        raise ToolInputError(_say(T.COHORT_NONE, first=T.OPEN_START, last=_iso(as_of)))
+        raise ToolInputError(say(T.COHORT_NONE, first=T.OPEN_START, last=iso(as_of)))
     assumptions = [_as_of_note(as_of, params.as_of is not None)]
     warnings: list[Msg] = []
     periods = _codes(tx["date"], freq)
@@ -587,7 +587,7 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     cohort = pd.Series(_codes(acquired, freq), index=acquired.index)
     early = cohort < first_code
     if early.any():
-        warnings.append(_say(T.COHORT_EXCLUDED, count=_num(int(early.sum())), first=_iso(tx["date"].min())))
+        warnings.append(say(T.COHORT_EXCLUDED, count=num_text(int(early.sum())), first=iso(tx["date"].min())))
     keep = ~early & (cohort <= last_complete)
     if params.start is not None:
         keep &= (acquired >= pd.Timestamp(params.start)).to_numpy()
@@ -596,10 +596,10 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     cohort = cohort.loc[keep]
     if cohort.empty:
         raise ToolInputError(
-            _say(
+            say(
                 T.COHORT_NONE,
-                first=params.start.isoformat() if params.start else _iso(tx["date"].min()),
-                last=params.end.isoformat() if params.end else _iso(as_of),
+                first=params.start.isoformat() if params.start else iso(tx["date"].min()),
+                last=params.end.isoformat() if params.end else iso(as_of),
             )
         )
     pairs = pairs.loc[pairs[_ID].isin(cohort.index) & (pairs["period"] <= last_complete)]
@@ -607,7 +607,7 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     pairs["offset"] = pairs["period"] - pairs["cohort"]
     before = pairs["offset"] < 0
     if before.any():
-        warnings.append(_say(T.COHORT_BEFORE_ACQUISITION, count=_num(int(before.sum()))))
+        warnings.append(say(T.COHORT_BEFORE_ACQUISITION, count=num_text(int(before.sum()))))
         pairs = pairs.loc[~before.to_numpy()]
     pairs = pairs.loc[(pairs["offset"] < params.periods).to_numpy()]
     sizes = cohort.value_counts().sort_index()
@@ -656,22 +656,22 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
         "last_cohort": labels[-1],
     }
     for p in RETENTION_FACT_PERIODS:
-        facts[f"retention_period_{p}"] = _fact(avg[p]) if p < width else None
+        facts[f"retention_period_{p}"] = fact(avg[p]) if p < width else None
     for p in RETENTION_FACT_PERIODS:
-        facts[f"revenue_retention_period_{p}"] = _fact(avg_rev[p]) if p < width else None
-    assumptions.append(_say(T.COHORT_COMPLETE, freq=T.FREQS[freq], last=_label(last_complete, freq)))
+        facts[f"revenue_retention_period_{p}"] = fact(avg_rev[p]) if p < width else None
+    assumptions.append(say(T.COHORT_COMPLETE, freq=T.FREQS[freq], last=_label(last_complete, freq)))
     shown = [p for p in RETENTION_FACT_PERIODS if p < width and not math.isnan(avg[p])]
     summary = [
-        _say(
+        say(
             T.COHORT_HEAD,
-            cohorts=_num(len(codes)),
+            cohorts=num_text(len(codes)),
             freq=T.FREQS[freq],
             first=labels[0],
             last=labels[-1],
-            customers=_num(int(sizes.sum())),
-            retention=_join(
+            customers=num_text(int(sizes.sum())),
+            retention=join(
                 [
-                    _say(T.ITEM, label=_say(T.COHORT_PERIOD, freq=T.FREQS[freq], p=p), value=_pct(avg[p]))
+                    say(T.ITEM, label=say(T.COHORT_PERIOD, freq=T.FREQS[freq], p=p), value=pct_text(avg[p]))
                     for p in shown
                 ]
             ),
@@ -680,14 +680,14 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     rev_shown = [p for p in shown if not math.isnan(avg_rev[p])]
     if rev_shown:
         summary.append(
-            _say(
+            say(
                 T.COHORT_REVENUE,
-                retention=_join(
+                retention=join(
                     [
-                        _say(
+                        say(
                             T.ITEM,
-                            label=_say(T.COHORT_PERIOD, freq=T.FREQS[freq], p=p),
-                            value=_pct(avg_rev[p]),
+                            label=say(T.COHORT_PERIOD, freq=T.FREQS[freq], p=p),
+                            value=pct_text(avg_rev[p]),
                         )
                         for p in rev_shown
                     ]
@@ -703,13 +703,13 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
             & (matrix["customers"] >= MIN_COHORT_SIZE).to_numpy()
         ].sort_values(f"period_{p}", kind="stable")
         if len(low):
-            items = _join(
+            items = join(
                 [
-                    _say(T.ITEM, label=c, value=_pct(r))
+                    say(T.ITEM, label=c, value=pct_text(r))
                     for c, r in zip(low["cohort"], low[f"period_{p}"], strict=False)
                 ][:MAX_SUMMARY_ITEMS]
             )
-            summary.append(_say(T.COHORT_LOW, freq=T.FREQS[freq], p=p, items=items))
+            summary.append(say(T.COHORT_LOW, freq=T.FREQS[freq], p=p, items=items))
             low_codes = codes[low.index.to_numpy()]
             members = cohort.index[np.isin(cohort.to_numpy(), low_codes)]
             active3 = set(pairs.loc[(pairs["offset"] == p) & pairs["first_date"].notna(), _ID])
@@ -717,12 +717,12 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
             findings.append(
                 Finding(
                     "low_retention_cohort",
-                    _say(
+                    say(
                         T.FINDING_LOW_RETENTION,
-                        count=_num(len(low)),
+                        count=num_text(len(low)),
                         freq=T.FREQS[freq],
                         p=p,
-                        average=_pct(avg[p]),
+                        average=pct_text(avg[p]),
                         items=items,
                     ),
                     lapsed,
@@ -732,15 +732,15 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
                 )
             )
     charts = [
-        _heatmap(retention, labels, width, _say(T.COHORT_CHART, freq=T.FREQS[freq]), freq),
-        _heatmap(rev_ret, labels, width, _say(T.COHORT_REVENUE_CHART, freq=T.FREQS[freq]), freq),
+        _heatmap(retention, labels, width, say(T.COHORT_CHART, freq=T.FREQS[freq]), freq),
+        _heatmap(rev_ret, labels, width, say(T.COHORT_REVENUE_CHART, freq=T.FREQS[freq]), freq),
     ]
     method = Method(
-        _say(
+        say(
             T.COHORT_FORMULA,
             freq=T.FREQS[freq],
             p=LOW_RETENTION_PERIOD,
-            gap=_pct(LOW_RETENTION_GAP),
+            gap=pct_text(LOW_RETENTION_GAP),
             min_size=MIN_COHORT_SIZE,
         ),
         params.model_dump(mode="json") | {"freq": freq},
@@ -750,7 +750,7 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     )
     return ToolResult(
         "cohort_retention",
-        _lines(summary),
+        sentences(summary),
         facts,
         [
             Table("cohort_retention", matrix),
@@ -820,10 +820,10 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
         start_msg = params.start.isoformat() if params.start else T.OPEN_START
         end_msg = params.end.isoformat() if params.end else T.OPEN_END
         if frame.empty:
-            raise ToolInputError(_say(T.SURVIVAL_NO_CUSTOMERS, start=start_msg, end=end_msg))
-        assumptions.append(_say(T.SURVIVAL_FILTER, start=start_msg, end=end_msg))
+            raise ToolInputError(say(T.SURVIVAL_NO_CUSTOMERS, start=start_msg, end=end_msg))
+        assumptions.append(say(T.SURVIVAL_FILTER, start=start_msg, end=end_msg))
     if frame.empty:
-        raise ToolInputError(_say(T.NO_CUSTOMERS, as_of=_iso(lives.as_of)))
+        raise ToolInputError(say(T.NO_CUSTOMERS, as_of=iso(lives.as_of)))
     end = frame["churn"].fillna(lives.as_of)
     durations = (end - frame["start"]).dt.days.clip(lower=0).to_numpy().astype(float)
     events = frame["churn"].notna().to_numpy()
@@ -835,7 +835,7 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
             entry = np.where(early, (lives.first_tx - frame["start"]).dt.days.to_numpy(), 0).astype(float)
             entry = np.minimum(entry, durations)
             assumptions.append(
-                _say(T.SURVIVAL_ENTRY, count=_num(int(early.sum())), first=_iso(lives.first_tx))
+                say(T.SURVIVAL_ENTRY, count=num_text(int(early.sum())), first=iso(lives.first_tx))
             )
     delayed = bool((entry > 0).any())
     dim = params.group_by
@@ -894,37 +894,37 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
         "logrank_statistic": None,
     }
     summary = [
-        _say(
+        say(
             T.SURVIVAL_HEAD,
-            customers=_num(overall["customers"]),
-            churned=_num(overall["churned"]),
+            customers=num_text(overall["customers"]),
+            churned=num_text(overall["churned"]),
             median=_days(overall["median_lifetime_days"]),
-            s1=_pct(overall["survival_1y"]),
-            s2=_pct(overall["survival_2y"]),
-            s3=_pct(overall["survival_3y"]),
+            s1=pct_text(overall["survival_1y"]),
+            s2=pct_text(overall["survival_2y"]),
+            s3=pct_text(overall["survival_3y"]),
         )
     ]
     if groups is not None and dim is not None:
         dim_name = T.DIMENSIONS.get(dim, Msg(dim, dim))
         items = [
-            _say(
+            say(
                 T.SURVIVAL_GROUP_ITEM,
                 label=r["group"],
                 median=_days(r["median_lifetime_days"]),
-                s1=_pct(r["survival_1y"]),
+                s1=pct_text(r["survival_1y"]),
             )
             for r in rows[1:]
         ]
-        summary.append(_say(T.SURVIVAL_GROUPS, dimension=dim_name, items=_join(items)))
+        summary.append(say(T.SURVIVAL_GROUPS, dimension=dim_name, items=join(items)))
         if len(fits) > 2:
             test = logrank(durations, events, groups.to_numpy(), entry)
             stat, p_value = test.statistic, test.p_value
-            facts["logrank_statistic"] = _fact(stat)
-            facts["logrank_p_value"] = _fact(p_value)
+            facts["logrank_statistic"] = fact(stat)
+            facts["logrank_p_value"] = fact(p_value)
             verdict = T.SURVIVAL_DIFFERENT if p_value < SIGNIFICANCE else T.SURVIVAL_SIMILAR
-            summary.append(_say(T.SURVIVAL_LOGRANK, dimension=dim_name, p=_pvalue(p_value), verdict=verdict))
+            summary.append(say(T.SURVIVAL_LOGRANK, dimension=dim_name, p=_pvalue(p_value), verdict=verdict))
     if int(events.sum()) < FEW_EVENTS:
-        warnings.append(_say(T.SURVIVAL_FEW_EVENTS, count=_num(int(events.sum()))))
+        warnings.append(say(T.SURVIVAL_FEW_EVENTS, count=num_text(int(events.sum()))))
     figure = go.Figure()
     shown = [c for c in curves if groups is None or c["group"].iloc[0] != "all"][:MAX_CHART_GROUPS]
     for part in shown if groups is not None else curves:
@@ -950,7 +950,7 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
     )
     return ToolResult(
         "customer_survival",
-        _lines(summary),
+        sentences(summary),
         facts,
         [Table("survival_by_group", by_group), Table("survival_curve", curve_table)],
         [Chart(T.SURVIVAL_CHART, figure)],
@@ -1014,34 +1014,7 @@ def _as_bool(values: pd.Series) -> pd.Series:
 
 
 def _as_of_note(as_of: pd.Timestamp, given: bool) -> Msg:
-    return _say(T.AS_OF, as_of=_iso(as_of), how=T.AS_OF_GIVEN if given else T.AS_OF_DEFAULT)
-
-
-def _say(template: Msg, **values: object) -> Msg:
-    """Fill a template; ``Msg`` values are taken in the matching language."""
-
-    def pick(lang: Lang) -> dict[str, object]:
-        return {k: (v.get(lang) if isinstance(v, Msg) else v) for k, v in values.items()}
-
-    return Msg(template.en.format(**pick("en")), template.zh.format(**pick("zh")))
-
-
-def _join(items: list[Msg]) -> Msg:
-    return Msg(T.LIST_SEPARATOR.en.join(i.en for i in items), T.LIST_SEPARATOR.zh.join(i.zh for i in items))
-
-
-def _lines(items: list[Msg]) -> Msg:
-    return Msg(" ".join(i.en for i in items), "".join(i.zh for i in items))
-
-
-def _pct(value: object) -> Msg:
-    v = _fact(value)
-    return Msg(pct(v, "en"), pct(v, "zh"))
-
-
-def _num(value: object) -> Msg:
-    v = _fact(value)
-    return Msg(number(v, "en"), number(v, "zh"))
+    return say(T.AS_OF, as_of=iso(as_of), how=T.AS_OF_GIVEN if given else T.AS_OF_DEFAULT)
 
 
 def _pvalue(p: float) -> str:
@@ -1051,26 +1024,7 @@ def _pvalue(p: float) -> str:
 def _days(value: float | None) -> Msg:
     if value is None:
         return T.NOT_REACHED
-    return _say(T.DAYS, days=_num(round(value)), years=f"{value / 365.25:.1f}")
-
-
-def _fact(value: object) -> float | int | None:
-    """A python number: numpy -> python, NaN/inf/None -> None."""
-    if value is None:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return int(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) or math.isinf(v) else v
-
-
-def _iso(value: object) -> str:
-    return "n/a" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+    return say(T.DAYS, days=num_text(round(value)), years=f"{value / 365.25:.1f}")
 
 
 __all__ = [

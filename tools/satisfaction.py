@@ -48,7 +48,8 @@ from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
-from tools.value import _as_bool, _fact, _join, _lines, _num, _pct, _say
+from tools.value import _as_bool
+from tools.wording import fact, join, num_text, pct_text, say, sentences
 
 LOW_CSAT = 2
 LOW_NPS = 6
@@ -115,9 +116,9 @@ def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, str]
 def _detect_scale(scores: pd.Series, given: str) -> tuple[str, Msg]:
     low, high = float(scores.min()), float(scores.max())
     if given != "auto":
-        return given, _say(T.SCALE_GIVEN, scale=T.SCALES[given])
+        return given, say(T.SCALE_GIVEN, scale=T.SCALES[given])
     scale = "csat" if low >= 1 and high <= 5 else "nps"
-    return scale, _say(T.SCALE_DETECTED, low=_num(low), high=_num(high), scale=T.SCALES[scale])
+    return scale, say(T.SCALE_DETECTED, low=num_text(low), high=num_text(high), scale=T.SCALES[scale])
 
 
 def _score_stats(frame: pd.DataFrame, scale: str) -> dict[str, float]:
@@ -156,7 +157,7 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
     if "date" in fb.columns:
         fb = aggregate.period_filter(fb, params.start, params.end)
     if fb.empty:
-        raise ToolInputError(_say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
+        raise ToolInputError(say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
     fb = fb.copy()
     warnings: list[Msg] = []
     assumptions: list[Msg] = []
@@ -174,12 +175,12 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
             bad = fb["score"].notna() & ~fb["score"].between(low, high)
             if bad.any():
                 warnings.append(
-                    _say(
+                    say(
                         T.SCALE_MISMATCH,
-                        low=_num(fb["score"].min()),
-                        high=_num(fb["score"].max()),
+                        low=num_text(fb["score"].min()),
+                        high=num_text(fb["score"].max()),
                         scale=T.SCALES[scale],
-                        count=_num(int(bad.sum())),
+                        count=num_text(int(bad.sum())),
                     )
                 )
                 fb.loc[bad, "score"] = np.nan
@@ -193,27 +194,27 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
     if scale is not None:
         overall = _score_stats(fb, scale)
         facts["responses"] = overall["responses"]
-        facts["mean_score"] = _fact(overall["mean_score"])
+        facts["mean_score"] = fact(overall["mean_score"])
         if scale == "csat":
-            facts["csat"] = _fact(overall["csat"])
+            facts["csat"] = fact(overall["csat"])
             parts.append(
-                _say(
+                say(
                     T.SUMMARY_CSAT,
-                    csat=_pct(overall["csat"]),
-                    responses=_num(overall["responses"]),
+                    csat=pct_text(overall["csat"]),
+                    responses=num_text(overall["responses"]),
                     mean=f"{overall['mean_score']:.2f}",
                 )
             )
         else:
-            facts |= {k: _fact(overall[k]) for k in ("nps", "promoters", "passives", "detractors")}
+            facts |= {k: fact(overall[k]) for k in ("nps", "promoters", "passives", "detractors")}
             parts.append(
-                _say(
+                say(
                     T.SUMMARY_NPS,
                     nps=f"{overall['nps'] * 100:.0f}",
-                    responses=_num(overall["responses"]),
-                    promoters=_pct(overall["promoters"]),
-                    detractors=_pct(overall["detractors"]),
-                    passives=_pct(overall["passives"]),
+                    responses=num_text(overall["responses"]),
+                    promoters=pct_text(overall["promoters"]),
+                    detractors=pct_text(overall["detractors"]),
+                    passives=pct_text(overall["passives"]),
                 )
             )
     tables: list[Table] = []
@@ -231,13 +232,13 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
         tables.append(Table(f"satisfaction_by_{by}", groups))
         metric = "csat" if scale == "csat" else "nps"
         shown = groups.head(MAX_SUMMARY_ITEMS * 3)
-        items = _join(
+        items = join(
             [
-                _say(VT.ITEM, label=str(k), value=_score_text(scale, v))
+                say(VT.ITEM, label=str(k), value=_score_text(scale, v))
                 for k, v in zip(shown[by], shown[metric], strict=True)
             ]
         )
-        parts.append(_say(T.BY_GROUP, dimension=_dim(by), items=items))
+        parts.append(say(T.BY_GROUP, dimension=_dim(by), items=items))
         charts.append(_group_chart(groups, by, metric, scale))
         if by not in aggregate.PERIOD_FREQ:
             low = _low_groups(groups, by, metric)
@@ -247,21 +248,24 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
     # --- complaints
     if "complaint" in fb.columns:
         complaints = fb.loc[fb["complaint"]]
-        facts["complaint_rate"] = _fact(len(complaints) / len(fb))
+        facts["complaint_rate"] = fact(len(complaints) / len(fb))
         facts["complaints"] = len(complaints)
         if "category" in fb.columns and len(complaints):
             pareto = _pareto(complaints)
             tables.append(Table("complaint_categories", pareto))
             charts.append(_pareto_chart(pareto))
-            items = _join(
+            items = join(
                 [
-                    _say(VT.ITEM, label=str(c), value=_pct(s))
+                    say(VT.ITEM, label=str(c), value=pct_text(s))
                     for c, s in zip(pareto["category"].head(3), pareto["share"].head(3), strict=True)
                 ]
             )
             parts.append(
-                _say(
-                    T.COMPLAINTS, rate=_pct(facts["complaint_rate"]), count=_num(len(complaints)), items=items
+                say(
+                    T.COMPLAINTS,
+                    rate=pct_text(facts["complaint_rate"]),
+                    count=num_text(len(complaints)),
+                    items=items,
                 )
             )
         if "response_hours" in fb.columns:
@@ -272,15 +276,15 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
                     if "resolved" in complaints.columns
                     else None
                 )
-                facts["median_response_hours"] = _fact(hours.median())
-                facts["mean_response_hours"] = _fact(hours.mean())
-                facts["resolved_rate"] = _fact(resolved)
+                facts["median_response_hours"] = fact(hours.median())
+                facts["mean_response_hours"] = fact(hours.mean())
+                facts["resolved_rate"] = fact(resolved)
                 parts.append(
-                    _say(
+                    say(
                         T.TIMES,
                         median=f"{hours.median():.1f}",
                         mean=f"{hours.mean():.1f}",
-                        resolved=_pct(resolved),
+                        resolved=pct_text(resolved),
                     )
                 )
 
@@ -295,22 +299,22 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
         rate_c = k_c / n_c if n_c else None
         rate_o = k_o / n_o if n_o else None
         facts |= {
-            "churn_rate_complainers": _fact(rate_c),
-            "churn_rate_others": _fact(rate_o),
+            "churn_rate_complainers": fact(rate_c),
+            "churn_rate_others": fact(rate_o),
             "complainers": n_c,
             "others": n_o,
-            "churn_p_value": _fact(p),
+            "churn_p_value": fact(p),
             "churn_test": test,
         }
         parts.append(
-            _say(
+            say(
                 T.CHURN,
-                rate_c=_pct(rate_c),
-                n_c=_num(n_c),
-                k_c=_num(k_c),
-                rate_o=_pct(rate_o),
-                n_o=_num(n_o),
-                k_o=_num(k_o),
+                rate_c=pct_text(rate_c),
+                n_c=num_text(n_c),
+                k_c=num_text(k_c),
+                rate_o=pct_text(rate_o),
+                n_o=num_text(n_o),
+                k_o=num_text(k_o),
                 test=T.TESTS[test],
                 p=_p(p),
             )
@@ -319,12 +323,12 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
             findings.append(
                 Finding(
                     "complaint_driven_churn",
-                    _say(
+                    say(
                         T.FINDING_CHURN,
-                        rate_c=_pct(rate_c),
-                        rate_o=_pct(rate_o),
+                        rate_c=pct_text(rate_c),
+                        rate_o=pct_text(rate_o),
                         p=_p(p),
-                        active=_num(len(active)),
+                        active=num_text(len(active)),
                     ),
                     active,
                     None,
@@ -337,14 +341,14 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
             _group_chart(pd.DataFrame({"all": ["all"], "responses": [len(fb)]}), "all", "responses", None)
         )
     score_formula = T.FORMULA_CSAT if scale == "csat" else T.FORMULA_NPS if scale == "nps" else Msg("", "")
-    formula = _say(
+    formula = say(
         T.FORMULA,
         score=Msg(score_formula.en + " " if score_formula.en else "", score_formula.zh),
         low_csat=LOW_CSAT,
         low_nps=LOW_NPS,
         dimension=_dim(by or "segment"),
         min_n=MIN_RESPONSES,
-        csat_cut=_pct(LOW_CSAT_SHARE),
+        csat_cut=pct_text(LOW_CSAT_SHARE),
         nps_cut=f"{LOW_NPS_SCORE:.0f}",
         alpha=ALPHA,
     )
@@ -353,7 +357,7 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
     )
     parameters = params.model_dump(mode="json") | {"scale_used": scale, "group_by_used": by}
     method = Method(formula, parameters, assumptions, as_of, len(fb))
-    summary = _lines(parts) if parts else _say(T.NO_SCORE)
+    summary = sentences(parts) if parts else say(T.NO_SCORE)
     return ToolResult("satisfaction_analysis", summary, facts, tables, charts, method, findings, warnings)
 
 
@@ -365,7 +369,7 @@ def _dim(by: str) -> Msg:
 
 def _score_text(scale: str, value: float) -> Msg:
     if scale == "csat":
-        return _pct(value)
+        return pct_text(value)
     text = "n/a" if value is None or np.isnan(value) else f"{value * 100:.0f}"
     return Msg(text, text)
 
@@ -394,7 +398,7 @@ def _default_group(data: DatasetBundle) -> str | None:
 def _group_keys(data: DatasetBundle, fb: pd.DataFrame, by: str) -> pd.Series:
     if by in aggregate.PERIOD_FREQ:
         if "date" not in fb.columns:
-            raise ToolInputError(_say(T.NO_GROUP, dimension=_dim(by)))
+            raise ToolInputError(say(T.NO_GROUP, dimension=_dim(by)))
         return fb["date"].dt.to_period(aggregate.PERIOD_FREQ[by]).astype("str")
     if by in fb.columns:
         return fb[by].astype("str").fillna(VT.UNKNOWN)
@@ -402,7 +406,7 @@ def _group_keys(data: DatasetBundle, fb: pd.DataFrame, by: str) -> pd.Series:
     if customers is not None and by in customers.columns and "customer_id" in fb.columns:
         attr = customers.drop_duplicates("customer_id").set_index("customer_id")[by].astype("str")
         return fb["customer_id"].map(attr).fillna(VT.UNKNOWN)
-    raise ToolInputError(_say(T.NO_GROUP, dimension=_dim(by)))
+    raise ToolInputError(say(T.NO_GROUP, dimension=_dim(by)))
 
 
 def _low_groups(groups: pd.DataFrame, by: str, metric: str) -> Finding | None:
@@ -414,10 +418,10 @@ def _low_groups(groups: pd.DataFrame, by: str, metric: str) -> Finding | None:
         f"{k} ({_score_text('csat' if metric == 'csat' else 'nps', v).en})"
         for k, v in zip(hit[by], hit[metric], strict=True)
     )
-    cut_text = _pct(cut) if metric == "csat" else Msg(f"NPS {cut:.0f}", f"NPS {cut:.0f}")
+    cut_text = pct_text(cut) if metric == "csat" else Msg(f"NPS {cut:.0f}", f"NPS {cut:.0f}")
     return Finding(
         "low_satisfaction_segment",
-        _say(T.FINDING_LOW, groups=labels, cut=cut_text, min_n=MIN_RESPONSES),
+        say(T.FINDING_LOW, groups=labels, cut=cut_text, min_n=MIN_RESPONSES),
         [],
         None,  # a score, not money at stake
         metric,
@@ -485,7 +489,7 @@ def _group_chart(groups: pd.DataFrame, by: str, metric: str, scale: str | None) 
     figure = go.Figure(go.Bar(x=groups[by].astype("str").tolist(), y=groups[metric].to_numpy()))
     figure.update_layout(showlegend=False, xaxis={"type": "category"}, yaxis_title=metric)
     score = T.SCALES.get(scale or "", Msg("responses", "反馈数"))
-    return Chart(_say(T.CHART_GROUP, score=score, dimension=_dim(by)), figure)
+    return Chart(say(T.CHART_GROUP, score=score, dimension=_dim(by)), figure)
 
 
 def _pareto_chart(pareto: pd.DataFrame) -> Chart:

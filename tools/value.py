@@ -37,10 +37,11 @@ from prompts import value as T
 from tools import aggregate
 from tools.bundle import KIND_NAMES, KINDS, REQUIRED, DatasetBundle
 from tools.errors import ToolInputError
-from tools.formatting import money, number, pct
+from tools.formatting import pct
 from tools.params import PeriodParams, RankParams, ToolParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Lang, Msg
+from tools.text import Msg
+from tools.wording import fact, iso, join, money_text, num_text, pct_text, say, sentences
 
 ProfitMetric = Literal[
     "profit", "revenue", "gross_profit", "net_profit", "margin", "cost", "cost_to_serve", "orders"
@@ -179,9 +180,9 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
     """
     method = Method(T.OVERVIEW_FORMULA, params.model_dump(mode="json"))
     if not len(data):
-        kinds = _join(
+        kinds = join(
             [
-                _say(
+                say(
                     T.OVERVIEW_KIND_NEEDS,
                     kind=KIND_NAMES[k],
                     columns=", ".join(REQUIRED[k]).replace("|", "/"),
@@ -190,7 +191,7 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
             ]
         )
         return ToolResult(
-            "dataset_overview", _say(T.OVERVIEW_EMPTY, kinds=kinds), {"tables_loaded": 0}, method=method
+            "dataset_overview", say(T.OVERVIEW_EMPTY, kinds=kinds), {"tables_loaded": 0}, method=method
         )
 
     facts: dict[str, FactValue] = {"tables_loaded": len(data)}
@@ -221,13 +222,13 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
             }
         )
         descriptions.append(
-            _say(
+            say(
                 T.OVERVIEW_TABLE,
                 kind=KIND_NAMES.get(kind, Msg(kind, kind)),
-                rows=_num(len(frame)),
+                rows=num_text(len(frame)),
                 files=files,
-                period=_say(T.OVERVIEW_PERIOD, start=_iso(start), end=_iso(end)) if start is not None else "",
-                customers=_say(T.OVERVIEW_CUSTOMERS, customers=_num(customers))
+                period=say(T.OVERVIEW_PERIOD, start=iso(start), end=iso(end)) if start is not None else "",
+                customers=say(T.OVERVIEW_CUSTOMERS, customers=num_text(customers))
                 if customers is not None
                 else "",
             )
@@ -240,25 +241,25 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
             for dropped in report.dropped:
                 if dropped.count:
                     notes.append(
-                        _say(
+                        say(
                             T.NOTE_DROPPED,
                             file=report.filename,
-                            count=_num(dropped.count),
+                            count=num_text(dropped.count),
                             reason=dropped.reason,
                         )
                     )
-            notes.extend(_say(T.NOTE_FILE, file=report.filename, warning=w) for w in report.warnings)
+            notes.extend(say(T.NOTE_FILE, file=report.filename, warning=w) for w in report.warnings)
     notes.extend(_transaction_notes(data))
     facts["data_quality_notes"] = len(notes)
-    head = _say(T.OVERVIEW_HEAD, count=_num(len(data)), tables=_join(descriptions))
-    tail = _say(T.OVERVIEW_NOTES, count=_num(len(notes))) if notes else T.OVERVIEW_NO_NOTES
+    head = say(T.OVERVIEW_HEAD, count=num_text(len(data)), tables=join(descriptions))
+    tail = say(T.OVERVIEW_NOTES, count=num_text(len(notes))) if notes else T.OVERVIEW_NO_NOTES
     method.rows_used = sum(len(ds.frame) for ds in data.datasets.values())
     method.as_of = latest.date() if latest is not None else None
     table = pd.DataFrame(rows).astype({"customers": "Int64"})
     columns = pd.DataFrame(mapping, columns=["kind", "file", "file_column", "column"])
     return ToolResult(
         "dataset_overview",
-        _lines([head, tail]),
+        sentences([head, tail]),
         facts,
         [Table("tables_loaded", table), Table("column_mapping", columns)],
         method=method,
@@ -289,14 +290,14 @@ def _transaction_notes(data: DatasetBundle) -> list[Msg]:
         missing = tx_ids.difference(known)
         if len(missing):
             examples = ", ".join(map(str, missing[:3]))
-            notes.append(_say(T.NOTE_MISSING_CUSTOMERS, count=_num(len(missing)), examples=examples))
+            notes.append(say(T.NOTE_MISSING_CUSTOMERS, count=num_text(len(missing)), examples=examples))
         idle = known.difference(tx_ids)
         if len(idle):
-            notes.append(_say(T.NOTE_NO_TX_CUSTOMERS, count=_num(len(idle))))
+            notes.append(say(T.NOTE_NO_TX_CUSTOMERS, count=num_text(len(idle))))
     if "revenue" in tx.columns:
         refunds = int((tx["revenue"] < 0).sum())
         if refunds:
-            notes.append(_say(T.NOTE_REFUNDS, count=_num(refunds)))
+            notes.append(say(T.NOTE_REFUNDS, count=num_text(refunds)))
         if "cost" in tx.columns:
             notes.extend(_cost_warnings(tx))
         else:
@@ -305,7 +306,11 @@ def _transaction_notes(data: DatasetBundle) -> list[Msg]:
         codes = tx["currency"].dropna().unique()
         if len(codes) > 1:
             notes.append(
-                _say(T.CURRENCY_SPLIT, count=_num(len(codes)), currencies=", ".join(sorted(map(str, codes))))
+                say(
+                    T.CURRENCY_SPLIT,
+                    count=num_text(len(codes)),
+                    currencies=", ".join(sorted(map(str, codes))),
+                )
             )
     return notes
 
@@ -383,7 +388,7 @@ def customer_profitability(data: DatasetBundle, params: ProfitabilityParams) -> 
 def _profit_metric(metric: str, columns: set[str]) -> tuple[str, list[Msg]]:
     warnings: list[Msg] = []
     if metric in _NEEDS_SERVICE and "service_cost" not in columns:
-        warnings.append(_say(T.NO_SERVICE_COST, metric=T.METRICS[metric]))
+        warnings.append(say(T.NO_SERVICE_COST, metric=T.METRICS[metric]))
         metric = "gross_profit"
     if metric in _NEEDS_COST and "cost" not in columns:
         warnings.append(T.NO_COST)
@@ -445,15 +450,15 @@ def _profitability_part(
     if matched is not None and params.group_by is None and len(frame) == 1:
         row = frame.iloc[0]
         facts |= {
-            "customer_revenue": _fact(row["revenue"]),
-            "customer_profit": _fact(row["profit"]) if has_cost else None,
-            "customer_share_of_profit": _fact(row["share_of_profit"]) if has_cost else None,
+            "customer_revenue": fact(row["revenue"]),
+            "customer_profit": fact(row["profit"]) if has_cost else None,
+            "customer_share_of_profit": fact(row["share_of_profit"]) if has_cost else None,
             "customer_rank": int(row["rank"]),
         }
     chart = _bar_chart(
         labels,
         frame[metric],
-        _say(T.PROFITABILITY_CHART, metric=T.METRICS[metric], dimension=_dim_name(dimension)),
+        say(T.PROFITABILITY_CHART, metric=T.METRICS[metric], dimension=_dim_name(dimension)),
     )
     table = Table(
         "customer_profitability" if dimension == "customer" else f"profitability_by_{dimension}", frame
@@ -471,22 +476,22 @@ def _ranked(frame: pd.DataFrame, metric: str, share_of: str) -> pd.DataFrame:
 
 
 def _profit_facts(per: pd.DataFrame) -> dict[str, FactValue]:
-    facts: dict[str, FactValue] = {"customers": len(per), "total_revenue": _fact(per["revenue"].sum())}
+    facts: dict[str, FactValue] = {"customers": len(per), "total_revenue": fact(per["revenue"].sum())}
     if "profit" not in per.columns:
         return facts | {"total_profit": None, "loss_making_customers": None, "loss_making_profit": None}
     losses = per["profit"].loc[per["profit"] < 0]
     facts |= {
-        "total_cost": _fact(per["cost"].sum()),
-        "total_gross_profit": _fact(per["gross_profit"].sum()),
+        "total_cost": fact(per["cost"].sum()),
+        "total_gross_profit": fact(per["gross_profit"].sum()),
     }
     if "cost_to_serve" in per.columns:
-        facts["total_cost_to_serve"] = _fact(per["cost_to_serve"].sum())
+        facts["total_cost_to_serve"] = fact(per["cost_to_serve"].sum())
     total_profit = per["profit"].sum()
     return facts | {
-        "total_profit": _fact(total_profit),
+        "total_profit": fact(total_profit),
         "margin": _ratio(total_profit, per["revenue"].sum()),
         "loss_making_customers": len(losses),
-        "loss_making_profit": _fact(-losses.sum()),
+        "loss_making_profit": fact(-losses.sum()),
     }
 
 
@@ -504,14 +509,14 @@ def _profit_findings(per: pd.DataFrame) -> list[Finding]:
             findings.append(
                 Finding(
                     "high_cost_to_serve",
-                    _say(
+                    say(
                         T.FINDING_HIGH_COST_TO_SERVE,
-                        count=_num(len(flagged)),
-                        threshold=_pct(HIGH_COST_TO_SERVE_SHARE),
-                        amount=_money(flagged.sum()),
+                        count=num_text(len(flagged)),
+                        threshold=pct_text(HIGH_COST_TO_SERVE_SHARE),
+                        amount=money_text(flagged.sum()),
                     ),
                     _ids(flagged.index),
-                    _fact(flagged.sum()),
+                    fact(flagged.sum()),
                     "cost_to_serve_share_of_gross_profit",
                     HIGH_COST_TO_SERVE_SHARE,
                 )
@@ -527,9 +532,9 @@ def _loss_finding(profit: pd.Series) -> Finding | None:
     destroyed = -losses.sum()
     return Finding(
         "loss_making_customers",
-        _say(T.FINDING_LOSS_MAKING, count=_num(len(losses)), amount=_money(destroyed)),
+        say(T.FINDING_LOSS_MAKING, count=num_text(len(losses)), amount=money_text(destroyed)),
         _ids(losses.index),
-        _fact(destroyed),
+        fact(destroyed),
         "profit",
         0.0,
     )
@@ -550,55 +555,59 @@ def _profitability_summary(
     if dimension in _PERIODS and len(frame):
         best = frame.loc[frame["rank"].idxmin()]
         worst = frame.loc[frame["rank"].idxmax()]
-        head = _say(
+        head = say(
             T.GROUP_PERIODS,
             metric=name,
             dimension=_dim_name(dimension),
-            best=_say(T.ITEM, label=str(best[dimension]), value=_metric_value(metric, best[metric])),
-            worst=_say(T.ITEM, label=str(worst[dimension]), value=_metric_value(metric, worst[metric])),
-            count=_num(len(frame)),
+            best=say(T.ITEM, label=str(best[dimension]), value=_metric_value(metric, best[metric])),
+            worst=say(T.ITEM, label=str(worst[dimension]), value=_metric_value(metric, worst[metric])),
+            count=num_text(len(frame)),
         )
     elif dimension != "customer":
         template = T.GROUP_TOP if params.order == "top" else T.GROUP_BOTTOM
-        head = _say(template, metric=name, dimension=_dim_name(dimension), items=items)
+        head = say(template, metric=name, dimension=_dim_name(dimension), items=items)
     elif params.customer is not None:
         template = T.CUSTOMER_PROFIT if has_cost else T.CUSTOMER_REVENUE
-        head = _lines(
+        head = sentences(
             [
-                _say(
+                say(
                     template,
                     customer=label,
-                    revenue=_money(row["revenue"]),
-                    profit=_money(row.get("profit")),
-                    margin=_pct(row.get("margin")),
-                    share=_pct(row.get("share_of_profit") if has_cost else row.get("share_of_revenue")),
-                    rank=_num(row["rank"]),
-                    customers=_num(facts["customers"]),
+                    revenue=money_text(row["revenue"]),
+                    profit=money_text(row.get("profit")),
+                    margin=pct_text(row.get("margin")),
+                    share=pct_text(row.get("share_of_profit") if has_cost else row.get("share_of_revenue")),
+                    rank=num_text(row["rank"]),
+                    customers=num_text(facts["customers"]),
                 )
                 for label, (_, row) in zip(labels, frame.head(MAX_SUMMARY_ITEMS).iterrows(), strict=False)
             ]
         )
     elif metric == "profit":
         template = T.PROFIT_TOP if params.order == "top" else T.PROFIT_BOTTOM
-        head = _say(template, n=_num(len(frame)), items=items, share=_pct(facts["listed_profit_share"]))
+        head = say(
+            template, n=num_text(len(frame)), items=items, share=pct_text(facts["listed_profit_share"])
+        )
     else:
         template = T.RANK_TOP if params.order == "top" else T.RANK_BOTTOM
-        head = _say(template, n=_num(len(frame)), metric=name, items=items)
+        head = say(template, n=num_text(len(frame)), metric=name, items=items)
     if has_cost:
-        totals = _say(
+        totals = say(
             T.PROFIT_TOTALS,
-            revenue=_money(facts["total_revenue"]),
-            cost=_money(facts["total_cost"]),
-            profit=_money(facts["total_profit"]),
-            margin=_pct(facts["margin"]),
-            customers=_num(facts["customers"]),
-            loss_making=_num(facts["loss_making_customers"]),
+            revenue=money_text(facts["total_revenue"]),
+            cost=money_text(facts["total_cost"]),
+            profit=money_text(facts["total_profit"]),
+            margin=pct_text(facts["margin"]),
+            customers=num_text(facts["customers"]),
+            loss_making=num_text(facts["loss_making_customers"]),
         )
     else:
-        totals = _say(
-            T.REVENUE_TOTALS, revenue=_money(facts["total_revenue"]), customers=_num(facts["customers"])
+        totals = say(
+            T.REVENUE_TOTALS,
+            revenue=money_text(facts["total_revenue"]),
+            customers=num_text(facts["customers"]),
         )
-    return _lines([head, totals])
+    return sentences([head, totals])
 
 
 def _group_frame(data: DatasetBundle, tx: pd.DataFrame, per: pd.DataFrame | None, by: str) -> pd.DataFrame:
@@ -626,7 +635,7 @@ def _customer_attribute(data: DatasetBundle, tx: pd.DataFrame, by: str) -> pd.Se
         return customers[[_ID, by]].drop_duplicates(_ID).set_index(_ID)[by]
     loaded = ", ".join(map(str, customers.columns)) if customers is not None else None
     raise ToolInputError(
-        _say(
+        say(
             T.UNKNOWN_DIMENSION,
             dimension=by,
             tx_columns=", ".join(map(str, tx.columns)),
@@ -699,11 +708,11 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
     loss = _loss_finding(per["profit"]) if metric == "profit" else None
     facts: dict[str, FactValue] = {
         "customers": n,
-        f"total_{metric}": _fact(total),
+        f"total_{metric}": fact(total),
         "top_20pct_customers": top_k,
-        f"top_20pct_{metric}_share": _fact(top_share),
-        "peak_cumulative_profit_share": _fact(shares[peak]) if metric == "profit" else None,
-        "peak_customer_share": _fact(customer_share[peak]) if metric == "profit" else None,
+        f"top_20pct_{metric}_share": fact(top_share),
+        "peak_cumulative_profit_share": fact(shares[peak]) if metric == "profit" else None,
+        "peak_customer_share": fact(customer_share[peak]) if metric == "profit" else None,
         "a_customers": int((abc == "A").sum()),
         "b_customers": int((abc == "B").sum()),
         "c_customers": int((abc == "C").sum()),
@@ -711,34 +720,34 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
     }
     if metric == "profit":
         losses = values[values < 0]
-        facts |= {"loss_making_customers": len(losses), "loss_making_profit": _fact(-losses.sum())}
+        facts |= {"loss_making_customers": len(losses), "loss_making_profit": fact(-losses.sum())}
     else:
         facts |= {"total_profit": None, "top_20pct_profit_share": None}
         facts |= {"loss_making_customers": None, "loss_making_profit": None}
     if total <= 0:
-        warnings.append(_say(T.NONPOSITIVE_TOTAL, metric=T.METRICS[metric], total=_money(total)))
+        warnings.append(say(T.NONPOSITIVE_TOTAL, metric=T.METRICS[metric], total=money_text(total)))
     summary = _concentration_summary(facts, metric, abc_table)
     findings = []
     if metric == "profit" and top_share is not None and top_share > HIGH_CONCENTRATION_SHARE:
         findings.append(
             Finding(
                 "high_profit_concentration",
-                _say(
+                say(
                     T.FINDING_CONCENTRATION,
-                    count=_num(top_k),
-                    share=_pct(top_share),
+                    count=num_text(top_k),
+                    share=pct_text(top_share),
                     metric=T.METRICS[metric],
-                    threshold=_pct(HIGH_CONCENTRATION_SHARE),
+                    threshold=pct_text(HIGH_CONCENTRATION_SHARE),
                 ),
                 _ids(ids[:top_k]),
-                _fact(cumulative[top_k - 1]),
+                fact(cumulative[top_k - 1]),
                 "top_20pct_profit_share",
                 HIGH_CONCENTRATION_SHARE,
             )
         )
     if loss is not None:
         findings.append(loss)
-    assumptions = rows.assumptions + [_say(T.ABC_RULE, metric=T.METRICS[metric])]
+    assumptions = rows.assumptions + [say(T.ABC_RULE, metric=T.METRICS[metric])]
     if metric == "profit":
         assumptions.append(T.LOSS_SIGN)
     method = Method(
@@ -769,33 +778,33 @@ def _abc_table(abc: np.ndarray, values: np.ndarray, total: float, metric: str) -
 def _concentration_summary(facts: dict[str, FactValue], metric: str, abc: pd.DataFrame) -> Msg:
     share = abc.set_index("abc_class")[f"{metric}_share"]
     counts = abc.set_index("abc_class")["customers"]
-    abc_line = _say(
+    abc_line = say(
         T.ABC_SUMMARY,
-        a=_num(counts["A"]),
-        b=_num(counts["B"]),
-        c=_num(counts["C"]),
-        a_share=_pct(share["A"]),
-        b_share=_pct(share["B"]),
-        c_share=_pct(share["C"]),
+        a=num_text(counts["A"]),
+        b=num_text(counts["B"]),
+        c=num_text(counts["C"]),
+        a_share=pct_text(share["A"]),
+        b_share=pct_text(share["B"]),
+        c_share=pct_text(share["C"]),
     )
     common = {
-        "top_count": _num(facts["top_20pct_customers"]),
-        "customers": _num(facts["customers"]),
-        "total": _money(facts[f"total_{metric}"]),
+        "top_count": num_text(facts["top_20pct_customers"]),
+        "customers": num_text(facts["customers"]),
+        "total": money_text(facts[f"total_{metric}"]),
     }
     if metric == "revenue":
-        head = _say(T.CONCENTRATION_REVENUE, top_share=_pct(facts["top_20pct_revenue_share"]), **common)
-        return _lines([head, abc_line])
-    head = _say(
+        head = say(T.CONCENTRATION_REVENUE, top_share=pct_text(facts["top_20pct_revenue_share"]), **common)
+        return sentences([head, abc_line])
+    head = say(
         T.CONCENTRATION_SUMMARY,
-        top_share=_pct(facts["top_20pct_profit_share"]),
-        loss_count=_num(facts["loss_making_customers"]),
-        loss_amount=_money(facts["loss_making_profit"]),
-        peak=_pct(facts["peak_cumulative_profit_share"]),
-        peak_customers=_pct(facts["peak_customer_share"]),
+        top_share=pct_text(facts["top_20pct_profit_share"]),
+        loss_count=num_text(facts["loss_making_customers"]),
+        loss_amount=money_text(facts["loss_making_profit"]),
+        peak=pct_text(facts["peak_cumulative_profit_share"]),
+        peak_customers=pct_text(facts["peak_customer_share"]),
         **common,
     )
-    return _lines([head, abc_line])
+    return sentences([head, abc_line])
 
 
 def _whale_chart(customer_share: np.ndarray, shares: np.ndarray, peak: int, metric: str) -> Chart:
@@ -807,11 +816,11 @@ def _whale_chart(customer_share: np.ndarray, shares: np.ndarray, peak: int, metr
     figure = go.Figure(go.Scatter(x=x, y=y, mode="lines", name=name.en))
     figure.add_hline(y=1.0, line_dash="dot")
     figure.update_layout(
-        xaxis={"title": _say(T.WHALE_X, metric=name).en, "tickformat": ".0%"},
-        yaxis={"title": _say(T.WHALE_Y, metric=name).en, "tickformat": ".0%"},
+        xaxis={"title": say(T.WHALE_X, metric=name).en, "tickformat": ".0%"},
+        yaxis={"title": say(T.WHALE_Y, metric=name).en, "tickformat": ".0%"},
         showlegend=False,
     )
-    return Chart(_say(T.WHALE_CHART, metric=name), figure)
+    return Chart(say(T.WHALE_CHART, metric=name), figure)
 
 
 # --- rfm_segments ----------------------------------------------------------------------------------
@@ -872,7 +881,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
     grid = np.array([[""] * 6] + [["", *RFM_RULES[r]] for r in range(1, 6)], dtype=object)
     rfm["segment"] = grid[rfm["r_score"].to_numpy(), rfm["fm_score"].to_numpy()]
     if len(rfm) < 5:
-        warnings.append(_say(T.FEW_CUSTOMERS, count=_num(len(rfm))))
+        warnings.append(say(T.FEW_CUSTOMERS, count=num_text(len(rfm))))
     names = _names(data, tx)
     segments = _segment_table(rfm)
     chosen = rfm if params.segment is None else rfm.loc[rfm["segment"] == params.segment]
@@ -884,7 +893,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
     facts: dict[str, FactValue] = {
         "customers": len(rfm),
         "as_of": as_of.isoformat(),
-        "total_revenue": _fact(total_revenue),
+        "total_revenue": fact(total_revenue),
         "segments": len(segments),
     }
     counts = segments.set_index("segment")["customers"]
@@ -895,7 +904,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
             rfm.loc[rfm["segment"] == "Champions", "monetary"].sum(), total_revenue
         ),
         "at_risk_valuable_customers": len(at_risk),
-        "at_risk_valuable_revenue": _fact(at_risk["monetary"].sum()),
+        "at_risk_valuable_revenue": fact(at_risk["monetary"].sum()),
         "at_risk_valuable_revenue_share": _ratio(at_risk["monetary"].sum(), total_revenue),
         "listed": len(listing),
     }
@@ -904,14 +913,14 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
         findings.append(
             Finding(
                 "at_risk_valuable_customers",
-                _say(
+                say(
                     T.FINDING_AT_RISK_RFM,
-                    count=_num(len(at_risk)),
+                    count=num_text(len(at_risk)),
                     threshold=AT_RISK_MAX_R,
-                    amount=_money(at_risk["monetary"].sum()),
+                    amount=money_text(at_risk["monetary"].sum()),
                 ),
                 _ids(at_risk.index),
-                _fact(at_risk["monetary"].sum()),
+                fact(at_risk["monetary"].sum()),
                 "r_score",
                 float(AT_RISK_MAX_R),
             )
@@ -958,33 +967,33 @@ def _rfm_summary(
         name = T.RFM_SEGMENTS[params.segment]
         row = segments.loc[segments["segment"] == params.segment]
         if row.empty:
-            return _say(T.RFM_SEGMENT_EMPTY, segment=name)
+            return say(T.RFM_SEGMENT_EMPTY, segment=name)
         labels = [_plain_label(c, n) for c, n in zip(listing[_ID], _name_column(listing), strict=True)]
-        values = [_money(v) for v in listing["monetary"].head(MAX_SUMMARY_ITEMS)]
-        return _say(
+        values = [money_text(v) for v in listing["monetary"].head(MAX_SUMMARY_ITEMS)]
+        return say(
             T.RFM_SEGMENT_LIST,
             segment=name,
-            count=_num(row["customers"].iloc[0]),
-            revenue_share=_pct(row["revenue_share"].iloc[0]),
+            count=num_text(row["customers"].iloc[0]),
+            revenue_share=pct_text(row["revenue_share"].iloc[0]),
             items=_items(labels, values, more=len(listing) > MAX_SUMMARY_ITEMS),
         )
     largest = segments.sort_values("customers", ascending=False, kind="stable").head(3)
-    items = _join(
+    items = join(
         [
-            _say(T.RFM_SEGMENT_ITEM, segment=T.RFM_SEGMENTS[s], count=_num(c), share=_pct(r))
+            say(T.RFM_SEGMENT_ITEM, segment=T.RFM_SEGMENTS[s], count=num_text(c), share=pct_text(r))
             for s, c, r in zip(
                 largest["segment"], largest["customers"], largest["revenue_share"], strict=True
             )
         ]
     )
-    return _say(
+    return say(
         T.RFM_SUMMARY,
-        customers=_num(facts["customers"]),
+        customers=num_text(facts["customers"]),
         as_of=facts["as_of"],
         items=items,
-        at_risk=_num(facts["at_risk_valuable_customers"]),
-        at_risk_revenue=_money(facts["at_risk_valuable_revenue"]),
-        at_risk_share=_pct(facts["at_risk_valuable_revenue_share"]),
+        at_risk=num_text(facts["at_risk_valuable_customers"]),
+        at_risk_revenue=money_text(facts["at_risk_valuable_revenue"]),
+        at_risk_share=pct_text(facts["at_risk_valuable_revenue_share"]),
     )
 
 
@@ -1040,7 +1049,7 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     purpose = Msg("estimate customer lifetime value", "估算客户终身价值")
     tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
     if params.group_by in _PERIODS:
-        raise ToolInputError(_say(T.CLV_DIMENSION, dimension=_dim_name(params.group_by)))
+        raise ToolInputError(say(T.CLV_DIMENSION, dimension=_dim_name(params.group_by)))
     rows = _prepare(data, tx, params.start, params.end, params.currency)
     as_of = rows.last_date + timedelta(days=1)
     per, warnings = _purchasers(aggregate.customer_totals(rows.tx), rows.warnings)
@@ -1071,14 +1080,14 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     ranked = _ranked(clv, "clv", "revenue").drop(columns="share_of_revenue")
     facts: dict[str, FactValue] = {
         "customers": len(clv),
-        "total_clv": _fact(clv["clv"].sum()),
-        "average_clv": _fact(clv["clv"].mean()),
-        "median_clv": _fact(clv["clv"].median()),
+        "total_clv": fact(clv["clv"].sum()),
+        "average_clv": fact(clv["clv"].mean()),
+        "median_clv": fact(clv["clv"].median()),
         "aov": _ratio(clv["revenue"].sum(), clv["orders"].sum()),
-        "purchases_per_year": _fact(clv["purchases_per_year"].mean()),
-        "margin": _fact(margin),
-        "lifetime_years": _fact(lifetime),
-        "annual_churn_rate": _fact(churn_rate),
+        "purchases_per_year": fact(clv["purchases_per_year"].mean()),
+        "margin": fact(margin),
+        "lifetime_years": fact(lifetime),
+        "annual_churn_rate": fact(churn_rate),
     }
     if params.group_by is not None:
         members = ranked if matched is None else ranked.loc[ranked.index.isin(matched)]
@@ -1086,8 +1095,8 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         frame = _clv_groups(members, attribute, params)
         labels = [str(v) for v in frame[params.group_by]]
         facts["groups"] = int(attribute.fillna(T.UNKNOWN).nunique())
-        items = _items(labels, [_money(v) for v in frame["average_clv"]], more=False)
-        head = _say(T.CLV_GROUP, dimension=_dim_name(params.group_by), items=items)
+        items = _items(labels, [money_text(v) for v in frame["average_clv"]], more=False)
+        head = say(T.CLV_GROUP, dimension=_dim_name(params.group_by), items=items)
         chart_values, dimension = frame["average_clv"], params.group_by
         table = Table(f"clv_by_{params.group_by}", frame)
     else:
@@ -1104,24 +1113,24 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         head = _clv_listing_summary(frame, labels, params, len(clv))
         if matched is not None and len(frame) == 1:
             facts |= {
-                "customer_clv": _fact(frame["clv"].iloc[0]),
+                "customer_clv": fact(frame["clv"].iloc[0]),
                 "customer_rank": int(frame["rank"].iloc[0]),
             }
         chart_values, dimension = frame["clv"], "customer"
         table = Table("customer_lifetime_value", frame)
     facts["listed"] = len(frame)
-    summary_facts = _say(
+    summary_facts = say(
         T.CLV_SUMMARY,
-        average=_money(facts["average_clv"]),
-        total=_money(facts["total_clv"]),
-        customers=_num(len(clv)),
-        aov=_money(facts["aov"]),
-        ppy=_num(facts["purchases_per_year"]),
-        margin=_pct(margin),
-        lifetime=_num(lifetime),
+        average=money_text(facts["average_clv"]),
+        total=money_text(facts["total_clv"]),
+        customers=num_text(len(clv)),
+        aov=money_text(facts["aov"]),
+        ppy=num_text(facts["purchases_per_year"]),
+        margin=pct_text(margin),
+        lifetime=num_text(lifetime),
     )
     findings = _clv_findings(clv, per["last_date"], as_of)
-    chart = _bar_chart(labels, chart_values, _say(T.CLV_CHART, dimension=_dim_name(dimension)))
+    chart = _bar_chart(labels, chart_values, say(T.CLV_CHART, dimension=_dim_name(dimension)))
     method = Method(
         T.CLV_FORMULA.format(min_years=MIN_OBSERVED_YEARS),
         params.model_dump(mode="json"),
@@ -1131,7 +1140,7 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     )
     return ToolResult(
         "customer_lifetime_value",
-        _lines([summary_facts, head]),
+        sentences([summary_facts, head]),
         facts,
         [table],
         [chart],
@@ -1143,11 +1152,11 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
 
 def _clv_margin(per: pd.DataFrame, given: float | None) -> tuple[float, Msg]:
     if given is not None:
-        return given, _say(T.MARGIN_GIVEN, margin=_pct(given))
+        return given, say(T.MARGIN_GIVEN, margin=pct_text(given))
     if "gross_profit" not in per.columns:
         return 1.0, T.MARGIN_ASSUMED
     observed = float(per["gross_profit"].sum() / per["revenue"].sum())
-    return observed, _say(T.MARGIN_OBSERVED, margin=_pct(observed))
+    return observed, say(T.MARGIN_OBSERVED, margin=pct_text(observed))
 
 
 def _lifetime(
@@ -1155,42 +1164,44 @@ def _lifetime(
 ) -> tuple[float, float | None, Msg, list[Msg]]:
     """(lifetime_years, annual churn rate or None, the assumption stated, warnings)."""
     if given is not None:
-        return given, None, _say(T.LIFETIME_GIVEN, lifetime=_num(given)), []
-    cap = _num(MAX_LIFETIME_YEARS)
+        return given, None, say(T.LIFETIME_GIVEN, lifetime=num_text(given)), []
+    cap = num_text(MAX_LIFETIME_YEARS)
     customers = data.get("customers")
     if customers is not None and {"churned", _ID} <= set(customers.columns):
         estimate = _churn_from_flags(customers, per, pd.Timestamp(as_of))
         if estimate is not None:
             churned, years = estimate
             if churned == 0:
-                return MAX_LIFETIME_YEARS, 0.0, _say(T.LIFETIME_NO_CHURN, cap=cap), []
+                return MAX_LIFETIME_YEARS, 0.0, say(T.LIFETIME_NO_CHURN, cap=cap), []
             rate = churned / years
             lifetime = min(1 / rate, MAX_LIFETIME_YEARS)
-            note = _say(
+            note = say(
                 T.LIFETIME_CHURN_FLAG,
-                lifetime=_num(lifetime),
-                rate=_pct(rate),
-                churned=_num(churned),
-                years=_num(years),
+                lifetime=num_text(lifetime),
+                rate=pct_text(rate),
+                churned=num_text(churned),
+                years=num_text(years),
                 cap=cap,
             )
             return lifetime, rate, note, []
     cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=CHURN_WINDOW_DAYS)
     base = (per["first_date"] < cutoff) & (per["last_date"] >= cutoff - pd.Timedelta(days=CHURN_WINDOW_DAYS))
     if not base.any():
-        note = _say(T.LIFETIME_DEFAULT, reason=T.LIFETIME_SHORT_DATA, lifetime=_num(DEFAULT_LIFETIME_YEARS))
+        note = say(
+            T.LIFETIME_DEFAULT, reason=T.LIFETIME_SHORT_DATA, lifetime=num_text(DEFAULT_LIFETIME_YEARS)
+        )
         return DEFAULT_LIFETIME_YEARS, None, note, [note]
     lost = int((base & (per["last_date"] < cutoff)).sum())
     if lost == 0:
-        return MAX_LIFETIME_YEARS, 0.0, _say(T.LIFETIME_NO_CHURN, cap=cap), []
+        return MAX_LIFETIME_YEARS, 0.0, say(T.LIFETIME_NO_CHURN, cap=cap), []
     rate = lost / int(base.sum())
     lifetime = min(1 / rate, MAX_LIFETIME_YEARS)
-    note = _say(
+    note = say(
         T.LIFETIME_INACTIVE,
-        lifetime=_num(lifetime),
-        rate=_pct(rate),
-        base=_num(int(base.sum())),
-        lost=_num(lost),
+        lifetime=num_text(lifetime),
+        rate=pct_text(rate),
+        base=num_text(int(base.sum())),
+        lost=num_text(lost),
         cutoff=cutoff.date().isoformat(),
         cap=cap,
     )
@@ -1257,23 +1268,23 @@ def _clv_groups(ranked: pd.DataFrame, attribute: pd.Series, params: CLVParams) -
 
 def _clv_listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVParams, customers: int) -> Msg:
     if params.customer is not None:
-        return _lines(
+        return sentences(
             [
-                _say(
+                say(
                     T.CLV_CUSTOMER,
                     customer=label,
-                    clv=_money(row["clv"]),
-                    aov=_money(row["aov"]),
-                    ppy=_num(row["purchases_per_year"]),
-                    rank=_num(row["rank"]),
-                    customers=_num(customers),
+                    clv=money_text(row["clv"]),
+                    aov=money_text(row["aov"]),
+                    ppy=num_text(row["purchases_per_year"]),
+                    rank=num_text(row["rank"]),
+                    customers=num_text(customers),
                 )
                 for label, (_, row) in zip(labels, frame.head(MAX_SUMMARY_ITEMS).iterrows(), strict=False)
             ]
         )
-    values = [_money(v) for v in frame["clv"].head(MAX_SUMMARY_ITEMS)]
+    values = [money_text(v) for v in frame["clv"].head(MAX_SUMMARY_ITEMS)]
     template = T.CLV_TOP if params.order == "top" else T.CLV_BOTTOM
-    return _say(template, items=_items(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS))
+    return say(template, items=_items(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS))
 
 
 def _clv_findings(clv: pd.DataFrame, last_date: pd.Series, as_of: date) -> list[Finding]:
@@ -1288,15 +1299,15 @@ def _clv_findings(clv: pd.DataFrame, last_date: pd.Series, as_of: date) -> list[
     return [
         Finding(
             "at_risk_valuable_customers",
-            _say(
+            say(
                 T.FINDING_AT_RISK_CLV,
-                count=_num(len(flagged)),
-                threshold=_num(OVERDUE_FACTOR),
+                count=num_text(len(flagged)),
+                threshold=num_text(OVERDUE_FACTOR),
                 min_days=OVERDUE_MIN_DAYS,
-                amount=_money(flagged["clv"].sum()),
+                amount=money_text(flagged["clv"].sum()),
             ),
             _ids(flagged.index),
-            _fact(flagged["clv"].sum()),
+            fact(flagged["clv"].sum()),
             "recency_over_purchase_interval",
             OVERDUE_FACTOR,
         )
@@ -1337,18 +1348,18 @@ def _prepare(
     if used.empty:
         first, last = (tx["date"].min(), tx["date"].max()) if len(tx) else (None, None)
         raise ToolInputError(
-            _say(
+            say(
                 T.NO_TX_IN_PERIOD,
                 start=start.isoformat() if start else T.OPEN_START,
                 end=end.isoformat() if end else T.OPEN_END,
-                first=_iso(first),
-                last=_iso(last),
+                first=iso(first),
+                last=iso(last),
             )
         )
     parts, warnings = _currency_parts(used, currency, split)
     scope = parts[0][1] if len(parts) == 1 else used  # the rows actually analysed
     first, last = scope["date"].min(), scope["date"].max()
-    assumptions = [_say(T.PERIOD_USED, start=_iso(first), end=_iso(last), rows=_num(len(scope)))]
+    assumptions = [say(T.PERIOD_USED, start=iso(first), end=iso(last), rows=num_text(len(scope)))]
     assumptions.append(T.ORDERS_DEFINITION if "order_id" in used.columns else T.ORDERS_DEFINITION_DAYS)
     if "tax_included" in used.columns:
         flags = _as_bool(scope["tax_included"]).dropna().unique()
@@ -1365,7 +1376,7 @@ def _cost_warnings(tx: pd.DataFrame) -> list[Msg]:
     missing = int(tx["cost"].isna().sum())
     if not missing:
         return []
-    return [_say(T.COST_MISSING_ROWS, count=_num(missing), rows=_num(len(tx)))]
+    return [say(T.COST_MISSING_ROWS, count=num_text(missing), rows=num_text(len(tx)))]
 
 
 def _currency_parts(
@@ -1380,7 +1391,7 @@ def _currency_parts(
     if requested is not None:
         wanted = [c for c in codes if c.casefold() == requested.strip().casefold()]
         if not wanted:
-            raise ToolInputError(_say(T.UNKNOWN_CURRENCY, currency=requested, currencies=listed))
+            raise ToolInputError(say(T.UNKNOWN_CURRENCY, currency=requested, currencies=listed))
         return [(wanted[0], tx.loc[tx["currency"] == wanted[0]])], []
     if len(codes) == 1:
         return [(codes[0], tx)], []
@@ -1390,16 +1401,16 @@ def _currency_parts(
 
     if split:
         return [(c, rows_of(c)) for c in codes], [
-            _say(T.CURRENCY_SPLIT, count=_num(len(codes)), currencies=listed)
+            say(T.CURRENCY_SPLIT, count=num_text(len(codes)), currencies=listed)
         ]
     chosen = rows_of(codes[0])
-    warning = _say(
+    warning = say(
         T.CURRENCY_SELECTED,
-        count=_num(len(codes)),
+        count=num_text(len(codes)),
         currencies=listed,
         currency=codes[0],
-        rows=_num(len(chosen)),
-        total=_num(len(tx)),
+        rows=num_text(len(chosen)),
+        total=num_text(len(tx)),
     )
     return [(codes[0], chosen)], [warning]
 
@@ -1410,8 +1421,8 @@ def _purchasers(per: pd.DataFrame, warnings: list[Msg]) -> tuple[pd.DataFrame, l
     if buyers.all():
         return per, list(warnings)
     if not buyers.any():
-        raise ToolInputError(_say(T.NO_PURCHASES, count=_num(len(per))))
-    return per.loc[buyers], [*warnings, _say(T.NO_PURCHASES, count=_num(int((~buyers).sum())))]
+        raise ToolInputError(say(T.NO_PURCHASES, count=num_text(len(per))))
+    return per.loc[buyers], [*warnings, say(T.NO_PURCHASES, count=num_text(int((~buyers).sum())))]
 
 
 @dataclass
@@ -1494,23 +1505,21 @@ def _match_customers(data: DatasetBundle, tx: pd.DataFrame, names: _Names, query
         if len(hits) > MAX_NAME_MATCHES:
             examples = ", ".join(_plain_label(c, known.get(c)) for c in hits[:5])
             raise ToolInputError(
-                _say(T.AMBIGUOUS_CUSTOMER, query=query, count=_num(len(hits)), matches=examples)
+                say(T.AMBIGUOUS_CUSTOMER, query=query, count=num_text(len(hits)), matches=examples)
             )
         if len(hits):
             return _ids(hits)
     candidates = list(dict.fromkeys([*ids, *known]))
     close = difflib.get_close_matches(query.strip(), candidates, n=5, cutoff=0.6)
     if close:
-        raise ToolInputError(_say(T.UNKNOWN_CUSTOMER, query=query, matches=", ".join(close)))
-    raise ToolInputError(_say(T.UNKNOWN_CUSTOMER_NO_CLOSE, query=query))
+        raise ToolInputError(say(T.UNKNOWN_CUSTOMER, query=query, matches=", ".join(close)))
+    raise ToolInputError(say(T.UNKNOWN_CUSTOMER_NO_CLOSE, query=query))
 
 
 def _no_tx_for(matched: list[str], names: _Names, rows: _Rows) -> ToolInputError:
     dates = pd.concat([p["date"] for _, p in rows.parts])
     who = ", ".join(_plain_label(c, names.get(c)) for c in matched[:5])
-    return ToolInputError(
-        _say(T.CUSTOMER_NO_TX, customers=who, start=_iso(dates.min()), end=_iso(dates.max()))
-    )
+    return ToolInputError(say(T.CUSTOMER_NO_TX, customers=who, start=iso(dates.min()), end=iso(dates.max())))
 
 
 @dataclass
@@ -1541,11 +1550,11 @@ def _merge(tool: str, parts: list[_Part], method: Method, warnings: list[Msg]) -
         code = str(part.currency)
         suffix = re.sub(r"[^a-z0-9]+", "_", code.casefold()).strip("_") or str(i + 1)
         facts |= {f"{k}_{suffix}": v for k, v in part.facts.items() if k != "metric"}
-        lines.append(_say(T.IN_CURRENCY, currency=code, text=part.summary))
+        lines.append(say(T.IN_CURRENCY, currency=code, text=part.summary))
         for chart in part.charts:
-            charts.append(Chart(_say(T.IN_CURRENCY, currency=code, text=chart.title), chart.figure))
+            charts.append(Chart(say(T.IN_CURRENCY, currency=code, text=chart.title), chart.figure))
         for finding in part.findings:
-            finding.detail = _say(T.IN_CURRENCY, currency=code, text=finding.detail)
+            finding.detail = say(T.IN_CURRENCY, currency=code, text=finding.detail)
             findings.append(finding)
     for j, table in enumerate(parts[0].tables):
         frames = []
@@ -1564,70 +1573,26 @@ def _bar_chart(labels: list[str], values: pd.Series, title: Msg) -> Chart:
     return Chart(title, figure)
 
 
-def _say(template: Msg, **values: object) -> Msg:
-    """Fill a template; ``Msg`` values are taken in the matching language."""
-
-    def pick(lang: Lang) -> dict[str, object]:
-        return {k: (v.get(lang) if isinstance(v, Msg) else v) for k, v in values.items()}
-
-    return Msg(template.en.format(**pick("en")), template.zh.format(**pick("zh")))
-
-
-def _join(items: list[Msg]) -> Msg:
-    return Msg(T.LIST_SEPARATOR.en.join(i.en for i in items), T.LIST_SEPARATOR.zh.join(i.zh for i in items))
-
-
-def _lines(items: list[Msg]) -> Msg:
-    return Msg(" ".join(i.en for i in items), "".join(i.zh for i in items))
-
-
 def _items(labels: list[str], values: list[Msg], more: bool) -> Msg:
-    items = _join([_say(T.ITEM, label=label, value=v) for label, v in zip(labels, values, strict=False)])
+    items = join([say(T.ITEM, label=label, value=v) for label, v in zip(labels, values, strict=False)])
     return Msg(items.en + ("; …" if more else ""), items.zh + ("；…" if more else ""))
-
-
-def _money(value: object) -> Msg:
-    v = _fact(value)
-    return Msg(money(v, "en"), money(v, "zh"))
-
-
-def _pct(value: object) -> Msg:
-    v = _fact(value)
-    return Msg(pct(v, "en"), pct(v, "zh"))
-
-
-def _num(value: object) -> Msg:
-    v = _fact(value)
-    return Msg(number(v, "en"), number(v, "zh"))
 
 
 def _metric_value(metric: str, value: object) -> Msg:
     if metric == "margin":
-        return _pct(value)
+        return pct_text(value)
     if metric == "orders":
-        return _num(value)
-    return _money(value)
+        return num_text(value)
+    return money_text(value)
 
 
 def _dim_name(dimension: str) -> Msg:
     return T.CUSTOMER if dimension == "customer" else T.DIMENSIONS.get(dimension, Msg(dimension, dimension))
 
 
-def _fact(value: object) -> float | int | None:
-    """A python number for facts and formatting: numpy -> python, NaN/inf/None -> None."""
-    if value is None:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return int(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    v = float(value)
-    return None if math.isnan(v) or math.isinf(v) else v
-
-
 def _ratio(part: object, whole: object) -> float | None:
     """part / whole as a python float, None when whole is not positive."""
-    p, w = _fact(part), _fact(whole)
+    p, w = fact(part), fact(whole)
     if p is None or w is None or w <= 0:
         return None
     return p / w
@@ -1636,10 +1601,6 @@ def _ratio(part: object, whole: object) -> float | None:
 def _ids(index: pd.Index) -> list[str]:
     """Customer ids as python strings (``tolist`` first: iterating an Arrow-backed index is slow)."""
     return [str(c) for c in index.tolist()]
-
-
-def _iso(value: object) -> str:
-    return "n/a" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
 def _snake(text: str) -> str:
