@@ -4,8 +4,9 @@
 - Index: a Chroma ``PersistentClient`` in ``settings.data_dir / "chroma"``, one collection per
   embedding function; rebuilt only when the content hash of the playbook files (or the embedding
   configuration) changes, the hash being kept in the collection metadata.
-- Embeddings: ``HashingEmbeddingFunction`` (scikit-learn HashingVectorizer over character 1-3-grams,
-  no download, works across English and Chinese) by default; ``OpenAIEmbeddingFunction`` against any
+- Embeddings: ``HashingEmbeddingFunction`` (hashed character 1-3-grams within word boundaries, as
+  scikit-learn's ``char_wb`` analyzer makes them, hashed with numpy: no scikit-learn import, no
+  download, works across English and Chinese) by default; ``OpenAIEmbeddingFunction`` against any
   OpenAI-compatible endpoint when ``CUSTFIN_EMBEDDINGS=openai``. Chroma's default embedding function
   downloads a model and is never used.
 - Each playbook is indexed as several chunks (header, when-to-use, full text, per language); a
@@ -33,7 +34,6 @@ import numpy as np
 import yaml
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 
 from agent import settings as settings_mod
 from prompts.recommend import FINDING_LABELS
@@ -44,13 +44,39 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PLAYBOOKS = ROOT / "playbooks"
-INDEX_VERSION = "3"  # bump when chunking or metadata change: forces a rebuild
+INDEX_VERSION = "4"  # bump when chunking, metadata or the embedding change: forces a rebuild
 
 
 # ==================================================================================================
 # Embedding functions
 # ==================================================================================================
 # Words that carry no topic ("what should we do about ...", "我们应该怎么办"): dropped before hashing.
+# ENGLISH_STOP_WORDS is scikit-learn's list (sklearn.feature_extraction.text), copied so that retrieval
+# does not import scikit-learn (over a second at start-up).
+ENGLISH_STOP_WORDS = frozenset(
+    (
+        "a about above across after afterwards again against all almost alone along already also although "
+        "always am among amongst amoungst amount an and another any anyhow anyone anything anyway anywhere "
+        "are around as at back be became because become becomes becoming been before beforehand behind being "
+        "below beside besides between beyond bill both bottom but by call can cannot cant co con could "
+        "couldnt cry de describe detail do done down due during each eg eight either eleven else elsewhere "
+        "empty enough etc even ever every everyone everything everywhere except few fifteen fifty fill find "
+        "fire first five for former formerly forty found four from front full further get give go had has "
+        "hasnt have he hence her here hereafter hereby herein hereupon hers herself him himself his how "
+        "however hundred i ie if in inc indeed interest into is it its itself keep last latter latterly least "
+        "less ltd made many may me meanwhile might mill mine more moreover most mostly move much must my "
+        "myself name namely neither never nevertheless next nine no nobody none noone nor not nothing now "
+        "nowhere of off often on once one only onto or other others otherwise our ours ourselves out over own "
+        "part per perhaps please put rather re same see seem seemed seeming seems serious several she should "
+        "show side since sincere six sixty so some somehow someone something sometime sometimes somewhere "
+        "still such system take ten than that the their them themselves then thence there thereafter thereby "
+        "therefore therein thereupon these they thick thin third this those though three through throughout "
+        "thru thus to together too top toward towards twelve twenty two un under until up upon us very via "
+        "was we well were what whatever when whence whenever where whereafter whereas whereby wherein "
+        "whereupon wherever whether which while whither who whoever whole whom whose why will with within "
+        "without would yet you your yours yourself yourselves"
+    ).split()
+)
 ZH_STOP_WORDS = ("我们", "应该", "怎么办", "怎么", "如何", "什么", "哪些", "客户", "的", "了", "吗", "呢")
 
 
@@ -67,26 +93,85 @@ def _topic_text(text: str) -> str:
     return text
 
 
+_M1, _M2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)  # MurmurHash3 fmix64
+
+
+def _fmix64(keys: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser (a stable, well-mixed hash of 64-bit keys; wraps mod 2**64)."""
+    h = keys ^ (keys >> np.uint64(33))
+    h = h * _M1
+    h ^= h >> np.uint64(33)
+    h = h * _M2
+    h ^= h >> np.uint64(33)
+    return h
+
+
+def char_wb_counts(
+    texts: Sequence[str], n_features: int, ngram_min: int = 1, ngram_max: int = 3
+) -> np.ndarray:
+    """Hashed counts of the character n-grams inside word boundaries (as scikit-learn's ``char_wb``
+    analyzer makes them: each whitespace-separated word padded with one space on either side, n-grams
+    never crossing a padded word), one row per text, ``n_features`` columns, float64.
+
+    An n-gram (n <= 3) is packed into one 63-bit key (21 bits per code point; NUL is remapped so that
+    keys of different lengths never collide) and hashed with MurmurHash3's fmix64: deterministic across
+    processes and platforms, and vectorised over every n-gram of every text at once.
+    """
+    if not 1 <= ngram_min <= ngram_max <= 3:
+        raise ValueError("ngram_min..ngram_max must lie within 1..3")
+    rows = len(texts)
+    padded: list[str] = []
+    word_lengths: list[int] = []
+    text_lengths = np.zeros(rows, dtype=np.int64)
+    for i, text in enumerate(texts):
+        words = text.split()
+        padded.extend(f" {w} " for w in words)
+        lengths = [len(w) + 2 for w in words]
+        word_lengths.extend(lengths)
+        text_lengths[i] = sum(lengths)
+    counts = np.zeros(rows * n_features, dtype=np.float64)
+    if not padded:
+        return counts.reshape(rows, n_features)
+    joined = "".join(padded)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    codes[codes == 0] = 0x110000  # beyond Unicode, fits 21 bits
+    word = np.repeat(np.arange(len(word_lengths)), word_lengths)
+    row = np.repeat(np.arange(rows), text_lengths)
+    total = len(codes)
+    modulus = np.uint64(n_features)
+    for n in range(ngram_min, ngram_max + 1):
+        m = total - n + 1
+        if m <= 0:
+            continue
+        keys = codes[:m].copy()
+        for j in range(1, n):
+            keys |= codes[j : j + m] << np.uint64(21 * j)
+        inside = word[:m] == word[n - 1 : n - 1 + m]  # all n code points in the same padded word
+        column = (_fmix64(keys[inside]) % modulus).astype(np.int64)
+        counts += np.bincount(row[:m][inside] * n_features + column, minlength=rows * n_features)
+    return counts.reshape(rows, n_features)
+
+
 @register_embedding_function
 class HashingEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Character 1-3-gram hashing vectors (l2-normalised): offline, deterministic, multilingual."""
+    """Character 1-3-gram hashing vectors (l2-normalised): offline, deterministic, multilingual.
+
+    The features of scikit-learn's ``HashingVectorizer(analyzer="char_wb", alternate_sign=False)`` with
+    a numpy hash (see ``char_wb_counts``), so that no scikit-learn import is needed.
+    """
 
     def __init__(
         self, n_features: int = 2**13, ngram_min: int = 1, ngram_max: int = 3, stop_words: bool = True
     ) -> None:
         self.n_features, self.ngram_min, self.ngram_max = n_features, ngram_min, ngram_max
         self.stop_words = stop_words
-        self._vectorizer = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=(ngram_min, ngram_max),
-            n_features=n_features,
-            alternate_sign=False,
-            norm="l2",
-            preprocessor=_topic_text if stop_words else _normalise,
-        )
+        self._preprocess = _topic_text if stop_words else _normalise
 
     def __call__(self, input: Documents) -> Embeddings:
-        matrix = self._vectorizer.transform(list(input)).toarray().astype(np.float32)
+        texts = [self._preprocess(str(t)) for t in input]
+        counts = char_wb_counts(texts, self.n_features, self.ngram_min, self.ngram_max)
+        norms = np.linalg.norm(counts, axis=1, keepdims=True)
+        matrix = (counts / np.where(norms > 0, norms, 1.0)).astype(np.float32)
         return [row for row in matrix]
 
     @staticmethod
@@ -223,6 +308,7 @@ class PlaybookError(ValueError):
     """A playbook file that cannot be parsed (names the file and the problem)."""
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
 _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 _SUB = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
@@ -254,7 +340,7 @@ def parse_playbook(path: Path) -> Playbook:
     if not m:
         raise PlaybookError(f"{path.name}: no YAML front matter between '---' lines")
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        meta = yaml.load(m.group(1), Loader=_YAML_LOADER) or {}  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise PlaybookError(f"{path.name}: bad front matter: {exc}") from None
     for key in ("id", "title", "action_type", "findings"):

@@ -12,6 +12,8 @@ from agent.retrieval import (
     HashingEmbeddingFunction,
     PlaybookError,
     PlaybookStore,
+    _fmix64,
+    char_wb_counts,
     parse_playbook,
     playbook_files,
 )
@@ -48,6 +50,32 @@ def test_embedding_function_is_offline_and_has_config() -> None:
     assert len(vectors) == 2 and np.isclose(np.linalg.norm(vectors[0]), 1.0)
     assert HashingEmbeddingFunction.build_from_config(ef.get_config()).get_config() == ef.get_config()
     assert ef.name() == "custfin-hashing"
+
+
+def test_hashing_features_are_scikit_learns_char_wb_ngrams() -> None:
+    """The n-grams counted are exactly those of scikit-learn's ``char_wb`` analyzer (scikit-learn only
+    in this test), each hashed as ``char_wb_counts`` documents: 21 bits per code point, fmix64."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    def column(gram: str, n_features: int) -> int:
+        key = sum((ord(c) or 0x110000) << (21 * j) for j, c in enumerate(gram))
+        return int(_fmix64(np.array([key], dtype=np.uint64))[0]) % n_features
+
+    texts = ["late payers", "逾期客户 应该", "", "a", "x  y\tz\n ab", "what should we do about churn?"]
+    texts += [pb.body.en + pb.body.zh for pb in map(parse_playbook, playbook_files(FIXTURES))]
+    analyzer = HashingVectorizer(analyzer="char_wb", ngram_range=(1, 3), lowercase=False).build_analyzer()
+    for n_features in (2**13, 7):
+        expected = np.zeros((len(texts), n_features))
+        for i, text in enumerate(texts):
+            for gram in analyzer(text):
+                expected[i, column(gram, n_features)] += 1
+        assert np.array_equal(char_wb_counts(texts, n_features), expected)
+
+
+def test_hashing_is_stable_across_processes() -> None:
+    counts = char_wb_counts(["ab"], 2**13)[0]
+    assert np.flatnonzero(counts).tolist() == [251, 1836, 2423, 5748, 7369, 7445, 7466, 8061]
+    assert counts.sum() == 9 and counts[8061] == 2  # " ", "a", "b", " ", " a", "ab", "b ", " ab", "ab "
 
 
 def test_index_is_idempotent_and_rebuilt_on_change(library: Path, tmp_path: Path) -> None:
