@@ -132,6 +132,17 @@ async def save_conversation(session: Session) -> None:
     await asyncio.to_thread(persistence.save_thread_state, SETTINGS, user_id, thread_id, state)
 
 
+async def forget_files(session: Session, filenames: list[str]) -> None:
+    """Files the user deleted in the chat: gone from the database and the disk (before the reply says so)."""
+    who = owner()
+    if who is None or not filenames:
+        return
+    user_id, _, thread_id = who
+    await asyncio.to_thread(persistence.delete_thread_datasets, SETTINGS, user_id, thread_id, filenames)
+    state = session.follow_up_state()
+    await asyncio.to_thread(persistence.save_thread_state, SETTINGS, user_id, thread_id, state)
+
+
 async def retention_loop() -> None:
     while True:
         try:
@@ -316,6 +327,7 @@ async def answer_question(session: Session, question: str) -> None:
                 step.output = compose.step_text(run, lang)
                 step.is_error = run.error is not None
         content, elements = await asyncio.to_thread(render_answer, result)
+        await forget_files(session, result.removed_files)
         await save_conversation(session)
     except Exception as exc:
         await say_sorry(exc)

@@ -14,6 +14,7 @@ from agent import compose, intents, ratelimit
 from agent.session import Session
 from prompts import answers as T
 from prompts import recommend as R
+from prompts import vocabulary as V
 from tools import recommend as rec
 from tools.errors import UserFacingError
 from tools.registry import TOOLS, get_tool
@@ -56,6 +57,7 @@ class Answer:
     data_fingerprint: str | None = None
     error: UserFacingError | None = None
     internal_error: bool = False
+    removed_files: list[str] = field(default_factory=list)  # uploads deleted by this turn (app persists)
 
     @property
     def result(self) -> ToolResult | None:
@@ -88,7 +90,10 @@ def answer(
         warnings.append(T.QUESTION_TRUNCATED.format(limit=limit))
     language = lang or intents.detect_language(question)
     session.language = language
-    if engine in ("auto", "model") and session.settings.model_configured:
+    removal = intents.parse_removal(question, (f.filename for f in session.files))
+    if removal is not None:  # deleting data is decided here, never by a model
+        result = _remove(question, session, removal, language)
+    elif engine in ("auto", "model") and session.settings.model_configured:
         from agent import llm
 
         stream = compose.InertStream(on_token) if on_token is not None else None
@@ -109,6 +114,8 @@ def answer_offline(
     intent = intents.parse(question, session.context())
     if intent.correction is not None:
         return _correct(question, session, intent.correction, language)
+    if intent.removal is not None:
+        return _remove(question, session, intent.removal, language)
     if intent.tool != "recommend_actions" and mentions(question, R.RECOMMEND_PHRASES):
         return recommend_for_question(question, session, language, None, warnings)
     if intent.tool is None:
@@ -327,3 +334,31 @@ def _correct(question: str, session: Session, correction: intents.Correction, la
         return Answer(question, language, exc.message(language), error=exc)
     text = "\n\n".join([T.CORRECTED.get(language)] + [o.markdown(language) for o in outcomes])
     return Answer(question, language, text)
+
+
+def _remove(question: str, session: Session, removal: intents.Removal, language: Lang) -> Answer:
+    """Delete uploaded files from the session (the app then deletes them from the database and disk)
+    and confirm, listing what is still loaded."""
+    try:
+        removed = session.remove_files(removal)
+    except UserFacingError as exc:
+        return Answer(question, language, exc.message(language), error=exc)
+    names = list(dict.fromkeys(f.filename for f in removed))
+    sep = "、" if language == "zh" else ", "
+    lines = [V.REMOVED.format(files=sep.join(f"`{n}`" for n in names)).get(language)]
+    if session.is_demo:
+        lines.append(V.REMOVED_NOTHING_LEFT.get(language))
+    else:
+        lines.append(V.REMOVED_REMAINING.get(language))
+        for f in session.files:
+            rows = len(f.dataset.frame) if f.dataset is not None else 0
+            kind = compose.kind_name(f.dataset.kind, language) if f.dataset is not None else "?"
+            lines.append(
+                "- "
+                + V.REMOVED_FILE_LINE.format(file=f"`{f.filename}`", kind=kind, rows=f"{rows:,}").get(
+                    language
+                )
+            )
+    return Answer(
+        question, language, "\n\n".join(lines[:2]) + "".join("\n" + x for x in lines[2:]), removed_files=names
+    )

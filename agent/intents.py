@@ -55,6 +55,7 @@ class Context:
     values: dict[str, set[str]] = field(default_factory=dict)  # dimension -> known values
     as_of: date | None = None  # latest event date in the data: relative periods count from it
     fiscal_year_start_month: int = 1
+    files: tuple[str, ...] = ()  # names of the uploaded files (for "delete orders.csv")
 
 
 @dataclass
@@ -68,6 +69,15 @@ class Correction:
 
 
 @dataclass
+class Removal:
+    """The user deletes uploaded files in a plain sentence ("delete the file orders.csv",
+    "删除 orders.csv 这个文件", "remove all my files"): ``files`` as named, or ``everything``."""
+
+    files: list[str] = field(default_factory=list)
+    everything: bool = False
+
+
+@dataclass
 class Intent:
     """One tool call (or none: ``tool is None`` means answer with the help text)."""
 
@@ -76,6 +86,7 @@ class Intent:
     language: Lang
     followup: bool = False
     correction: Correction | None = None
+    removal: Removal | None = None
 
 
 def detect_language(text: str) -> Lang:
@@ -94,6 +105,9 @@ def parse(question: str, context: Context) -> Intent:
     correction = _parse_correction(text)
     if correction is not None:
         return Intent(None, {}, language, correction=correction)
+    removal = parse_removal(question, context.files)
+    if removal is not None:
+        return Intent(None, {}, language, removal=removal)
 
     s = text.lower()
     s, customer = _take_customer(s, text, context.customers)
@@ -1206,3 +1220,61 @@ def _parse_correction(text: str) -> Correction | None:
         if canonical and _phrase(source)[0] != _phrase(canonical)[0]:
             return Correction(column=source, canonical=canonical)
     return None
+
+
+# ==================================================================================================
+# Deleting uploaded files
+# ==================================================================================================
+
+_REMOVE_EN = re.compile(rf"\b(?:{_alternation(V.REMOVE_VERBS_EN)})\b", re.IGNORECASE)
+_REMOVE_ALL_EN = re.compile(rf"\b(?:{_alternation(V.REMOVE_ALL_EN)})\b", re.IGNORECASE)
+_REMOVE_ZH = re.compile(_alternation(V.REMOVE_VERBS_ZH))
+_REMOVE_ALL_ZH = re.compile(_alternation(V.REMOVE_ALL_ZH))
+_NAMED_FILE = re.compile(
+    rf"{_QUOTED}|(?P<f>[^\s{_Q_OPEN}{_Q_CLOSE},，、;；:：()（）]+?(?:{_alternation(V.FILE_EXTENSIONS)}))(?![a-z0-9])",
+    re.IGNORECASE,
+)
+_ZH_PREFIX = re.compile(rf"^(?:{_alternation(V.REMOVE_VERBS_ZH + V.REMOVE_FILLERS_ZH)})+")
+_REMOVE_NOISE_ZH = re.compile(_alternation(V.REMOVE_VERBS_ZH + V.REMOVE_FILLERS_ZH + V.REMOVE_ALL_ZH))
+_REMOVE_NOISE_EN = frozenset(w for p in V.REMOVE_VERBS_EN + V.REMOVE_ALL_EN for w in p.split()) | frozenset(
+    V.REMOVE_FILLERS_EN
+)
+_REMOVE_WORDS = re.compile(r"[a-z0-9']+|[\u3400-\u9fff]")
+
+
+def parse_removal(question: str, files: Iterable[str] = ()) -> Removal | None:
+    """A plain sentence deleting uploaded files: a deletion verb plus file names (the uploaded files'
+    names found in it, else names that look like files) or an "all files" phrase, and little else
+    (``V.REMOVE_MAX_OTHER_WORDS``), so a question that merely says "remove" deletes nothing.
+
+    >>> parse_removal("delete the file orders.csv", ["orders.csv"])
+    Removal(files=['orders.csv'], everything=False)
+    >>> parse_removal("删除订单.csv这个文件", ["订单.csv", "customers.xlsx"])
+    Removal(files=['订单.csv'], everything=False)
+    >>> parse_removal("remove refunds from orders.csv and show the top customers", ["orders.csv"]) is None
+    True
+    """
+    text = _normalise(question)
+    if not (_REMOVE_EN.search(text) or _REMOVE_ZH.search(text)):
+        return None
+    rest = text.lower()
+    named: list[str] = []
+    for name in sorted({f for f in files if f}, key=len, reverse=True):  # longest first: a.csv in aa.csv
+        key = _normalise(name).lower()
+        if key and key in rest:
+            named.append(name)
+            rest = rest.replace(key, " ")
+    for m in _NAMED_FILE.finditer(rest):
+        candidate = _ZH_PREFIX.sub("", (m.group("q") or m.group("f") or "").strip()).strip()
+        if candidate.endswith(tuple(V.FILE_EXTENSIONS)) and candidate not in named:
+            named.append(candidate)
+    everything = not named and bool(_REMOVE_ALL_EN.search(text) or _REMOVE_ALL_ZH.search(text))
+    if not named and not everything:
+        return None
+    for name in named:
+        rest = rest.replace(name.lower(), " ")
+    rest = _REMOVE_NOISE_ZH.sub(" ", rest)
+    others = [w for w in _REMOVE_WORDS.findall(rest) if w not in _REMOVE_NOISE_EN]
+    if len(others) > V.REMOVE_MAX_OTHER_WORDS:
+        return None
+    return Removal(files=named, everything=everything)

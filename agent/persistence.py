@@ -342,6 +342,49 @@ def _remove_dataset_files(settings: Settings, rows: Iterable[sqlite3.Row]) -> No
             unlink_file((settings.data_dir / r[key]).resolve(), root)
 
 
+def delete_thread_datasets(settings: Settings, user_id: str, thread_id: str, filenames: Sequence[str]) -> int:
+    """Delete the named uploads of one of this user's conversations: their dataset rows, Parquet and
+    source files, and the attachment elements (database row and file) of the messages that uploaded
+    them. The remaining datasets keep their order. Returns the number of dataset rows deleted."""
+    if not filenames:
+        return 0
+    marks = ",".join("?" * len(filenames))
+    names = list(filenames)
+    with connect(settings) as conn:
+        rows = conn.execute(
+            f"SELECT id, parquet_path, source_path FROM datasets WHERE user_id = ? AND thread_id = ? "  # noqa: S608
+            f"AND filename IN ({marks})",
+            [user_id, thread_id, *names],
+        ).fetchall()
+        for r in rows:
+            conn.execute("DELETE FROM datasets WHERE id = ?", (r["id"],))
+        kept = conn.execute(
+            "SELECT id FROM datasets WHERE user_id = ? AND thread_id = ? ORDER BY position",
+            (user_id, thread_id),
+        ).fetchall()
+        for position, r in enumerate(kept):  # ascending: each target position is already free
+            conn.execute("UPDATE datasets SET position = ? WHERE id = ?", (position, r["id"]))
+        owned = conn.execute(
+            'SELECT 1 FROM threads WHERE id = ? AND "userId" = ?', (thread_id, user_id)
+        ).fetchone()
+        elements = []
+        if owned is not None:
+            elements = conn.execute(
+                f'SELECT e.id, e."objectKey" FROM elements e JOIN steps s ON s.id = e."forId" '  # noqa: S608
+                f"WHERE e.\"threadId\" = ? AND s.type = 'user_message' AND e.name IN ({marks})",
+                [thread_id, *names],
+            ).fetchall()
+            for e in elements:
+                conn.execute("DELETE FROM elements WHERE id = ?", (e["id"],))
+    _remove_dataset_files(settings, rows)
+    root = files_dir(settings).resolve()
+    for e in elements:
+        if e["objectKey"]:
+            with contextlib.suppress(ValueError):
+                unlink_file(element_path(settings, e["objectKey"]), root)
+    return len(rows)
+
+
 def delete_thread_data(settings: Settings, thread_ids: Sequence[str]) -> None:
     """Delete the datasets (rows and files) and follow-up state of these conversations."""
     if not thread_ids:
