@@ -127,9 +127,11 @@ def parse(question: str, context: Context) -> Intent:
     if change is not None:
         args["price_change"] = change
     if "group_by" not in args:
-        dim = _value_dimension(original, context.values, args)
-        if dim is not None:
+        named = _value_dimension(original, context.values, args)
+        if named is not None:
+            dim, value = named
             args["group_by"] = dim
+            args.setdefault(dim, value)  # kept only by tools that filter on it ("segment B" in pricing)
             found.add_hint("group_by")
     return _decide(found, args, context, language, _size(text.lower()))
 
@@ -972,8 +974,11 @@ def _combos(views: _Views, found: _Found) -> None:
             found.add(tool, weight)
 
 
-def _value_dimension(views: _Views, values: dict[str, set[str]], args: dict[str, Any]) -> str | None:
-    """A known value ("North", "华东") named without a ranking: answer with that dimension's breakdown."""
+def _value_dimension(
+    views: _Views, values: dict[str, set[str]], args: dict[str, Any]
+) -> tuple[str, str] | None:
+    """A known value ("North", "华东") named without a ranking: (dimension, value), answered with that
+    dimension's breakdown (and, by a tool that filters on the dimension, for that value only)."""
     if any(k in args for k in ("n", "order", "customer")):
         return None
     for dim, known in sorted(values.items()):
@@ -986,14 +991,14 @@ def _value_dimension(views: _Views, values: dict[str, set[str]], args: dict[str,
                 continue
             if (zh and len(phrase) >= 2) or (not zh and len(phrase) >= 3):
                 if views.has(phrase, zh):
-                    return dim
+                    return dim, str(value)
                 continue
             for word, word_zh in words:  # short values ("A") only next to their dimension word
                 if word_zh == zh and (
                     views.has(f"{word} {phrase}" if not zh else word + phrase, zh)
                     or views.has(f"{phrase} {word}" if not zh else phrase + word, zh)
                 ):
-                    return dim
+                    return dim, str(value)
     return None
 
 

@@ -715,8 +715,9 @@ def _to_number(s: pd.Series, decimal_comma: bool | None = None) -> tuple[pd.Seri
     number = number * scale
     negative = negative.to_numpy(zero_copy_only=False)
     percent = percent.to_numpy(zero_copy_only=False)
-    # as before: a percentage is not negated by its parentheses ('(12%)' reads 0.12)
-    signed = np.where(percent, number / 100, np.where(negative, -np.abs(number), number))
+    # parentheses mark a negative, percentages included: '(12%)' reads -0.12 (accounting notation)
+    signed = np.where(negative, -np.abs(number), number)
+    signed = np.where(percent, signed / 100, signed)
     return pd.Series(signed, index=s.index), pd.Series(np.isnan(signed) & ~blank, index=s.index)
 
 

@@ -466,3 +466,10 @@ def test_help_examples_map_to_their_tool():
 def test_churn_risk_level_is_read(question, level):
     intent = parse(question, ctx())
     assert intent.tool == "churn_risk" and intent.arguments == {"risk_level": level}
+
+
+def test_a_named_segment_filters_tools_that_take_it():
+    context = ctx()
+    intent = parse("How would a 5% price rise affect volume in segment B?", context)
+    assert intent.tool == "price_sensitivity"
+    assert intent.arguments == {"price_change": 0.05, "group_by": "segment", "segment": "B"}

@@ -82,8 +82,9 @@ def _to_number_pandas(s: pd.Series, decimal_comma: bool | None) -> tuple[pd.Seri
     else:
         core = core.str.replace(",", "", regex=False)
     number = pd.to_numeric(core, errors="coerce").astype("float64") * scale.astype("float64")
-    number = number.mask(negative, -number.abs()).mask(percent, number / 100)
-    return number, number.isna() & ~blank
+    signed = number.mask(negative, -number.abs())
+    signed = signed.mask(percent, signed / 100)
+    return signed, signed.isna() & ~blank
 
 
 NUMBERS = [
@@ -102,6 +103,11 @@ def test_to_number_matches_pandas_string_methods(decimal_comma: bool | None) -> 
     assert got.dtype == "float64"
     pd.testing.assert_series_equal(got, want, check_names=False)
     assert (got_bad.to_numpy() == want_bad.to_numpy()).all()
+
+
+def test_parenthesised_percentage_is_negative() -> None:
+    got, _ = ingest._to_number(pd.Series(["(12%)", "12%", "(500)"], dtype=TEXT_DTYPE), None)
+    assert got.tolist() == [-0.12, 0.12, -500.0]  # accounting notation: (x) is -x, percent or not
 
 
 def test_to_number_pattern_has_no_python_only_syntax() -> None:
