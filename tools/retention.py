@@ -80,15 +80,9 @@ _ID = "customer_id"
 _PERIOD_DIMS = ("month", "quarter", "year")
 
 
-class ChurnTrendParams(PeriodParams):
-    """Churn rate per calendar period, overall and by a dimension."""
+class ChurnEventParams(PeriodParams):
+    """Where churn events come from: the reference date and, without labels, the inactivity rule."""
 
-    freq: Freq = Field("month", description="Period length: month, quarter or year.")
-    group_by: Dimension | None = Field(
-        None,
-        description="Split by a customer dimension (segment, region, industry, acquisition_channel, or the "
-        "customer's main product/channel); month/quarter/year set the period length instead.",
-    )
     as_of: date | None = Field(
         None, description="Reference date (default: the latest event date in the data)."
     )
@@ -97,6 +91,17 @@ class ChurnTrendParams(PeriodParams):
         ge=1,
         le=3650,
         description="Without churn labels: no purchase for this many days before as_of means churned.",
+    )
+
+
+class ChurnTrendParams(ChurnEventParams):
+    """Churn rate per calendar period, overall and by a dimension."""
+
+    freq: Freq = Field("month", description="Period length: month, quarter or year.")
+    group_by: Dimension | None = Field(
+        None,
+        description="Split by a customer dimension (segment, region, industry, acquisition_channel, or the "
+        "customer's main product/channel); month/quarter/year set the period length instead.",
     )
     n: int = Field(10, ge=1, le=1000, description="How many groups (or peak periods) to name.")
 
@@ -112,22 +117,13 @@ class CohortParams(PeriodParams):
     periods: int = Field(24, ge=1, le=120, description="How many periods since acquisition to show at most.")
 
 
-class SurvivalParams(PeriodParams):
+class SurvivalParams(ChurnEventParams):
     """Kaplan-Meier customer lifetimes by group (start/end select customers by their start date)."""
 
     group_by: Dimension | None = Field(
         None,
         description="Compare curves by this customer dimension (default: segment when present); "
         "month/quarter/year compare signup cohorts.",
-    )
-    as_of: date | None = Field(
-        None, description="Reference date (default: the latest event date in the data)."
-    )
-    inactivity_days: int = Field(
-        DEFAULT_INACTIVITY_DAYS,
-        ge=1,
-        le=3650,
-        description="Without churn labels: no purchase for this many days before as_of means churned.",
     )
 
 
