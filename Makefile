@@ -18,11 +18,13 @@ dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 
 # The login cookie secret lives in .env (git-ignored, owner-only), created on the first run;
-# Chainlit loads .env from the working directory at start.
+# Chainlit loads .env from the working directory at start. Allocator settings: fewer glibc arenas and
+# pyarrow on the system allocator keep RSS from creeping under load (benchmarks/load.py --rounds).
 run: install
 	@grep -qs '^CHAINLIT_AUTH_SECRET=' .env || (umask 077 && \
 		echo "CHAINLIT_AUTH_SECRET=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env)
-	$(BIN)/chainlit run app.py --headless --host $(HOST) --port $(PORT)
+	MALLOC_ARENA_MAX=2 ARROW_DEFAULT_MEMORY_POOL=system \
+		$(BIN)/chainlit run app.py --headless --host $(HOST) --port $(PORT)
 
 test: dev
 	$(BIN)/ruff check .

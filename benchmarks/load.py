@@ -1,6 +1,7 @@
 """Load test: simulated users over Chainlit's socket against ``chainlit run app.py`` on loopback.
 
     python -m benchmarks.load [--users 20] [--seconds 120] [--quick] [--json PATH]
+                              [--rounds K] [--env NAME=VALUE ...] [--trim]
 
 What it does (all traffic to 127.0.0.1, bounded in count and time):
 
@@ -20,7 +21,14 @@ What it does (all traffic to 127.0.0.1, bounded in count and time):
    run, uploads the 1M-row file and asks heavy questions with a pause between them, so the other users'
    answers can be compared while its work runs and while it does not. A probe GETs /health every 0.5 s
    (event-loop responsiveness).
-5. All chats are closed; RSS is read right after and again after an idle period.
+5. All chats are closed; RSS is read right after and again after an idle period. With ``--rounds K``
+   step 4 runs K times against the same server (all chats closed between rounds, RSS read after each),
+   which tells a leak (RSS climbs round after round) from allocator retention or one-time caches (RSS
+   plateaus). ``--env NAME=VALUE`` adds to the server's environment and ``--env NAME=`` removes NAME
+   (A/B runs of the allocator settings in SERVER_ENV);
+   ``--trim`` then asks the server, by SIGUSR1, to return free heap to the OS (glibc ``malloc_trim(0)``
+   and pyarrow's ``release_unused()``) and reads RSS once more: memory that comes back is retention,
+   memory that stays is live.
 
 An answer's latency runs from emitting ``client_message`` to the server's ``task_end`` for it. Errors
 are: a failed login/upload/connection, a timeout or disconnect, no reply, a Chainlit error message,
@@ -47,6 +55,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -70,6 +79,30 @@ PROBE_EVERY = 0.5
 SETTLE = 5.0  # seconds after closing the chats before reading RSS
 MEMORY_SLACK_FRACTION = 0.10
 MEMORY_SLACK_BYTES = 64 * 2**20
+# Allocator settings the server is started with, as ``make run`` does (A/B with --env): two glibc malloc
+# arenas instead of 8 per core for the asyncio.to_thread workers, and pyarrow (pandas' string columns) on
+# the system allocator instead of its mimalloc pool; both keep freed memory the OS could have back.
+SERVER_ENV: dict[str, str] = {"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+# sitecustomize for --trim: on SIGUSR1 the server runs glibc malloc_trim(0) and pyarrow's release_unused().
+TRIM_HOOK = """\
+import signal, sys
+
+
+def _trim(signum, frame):
+    import ctypes
+
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:
+        pool = arrow.default_memory_pool()
+        before = pool.bytes_allocated()
+        pool.release_unused()
+        print(f"[trim] pyarrow pool {pool.backend_name}: {before} bytes allocated", file=sys.stderr, flush=True)
+    done = ctypes.CDLL("libc.so.6").malloc_trim(0)
+    print(f"[trim] malloc_trim(0) -> {done}", file=sys.stderr, flush=True)
+
+
+signal.signal(signal.SIGUSR1, _trim)
+"""
 
 # Questions every user cycles through (offline engine; each runs a tool on the uploaded transactions).
 QUESTIONS = [
@@ -137,8 +170,18 @@ def create_users(data_dir: Path, names: list[str]) -> None:
 class Server:
     """``chainlit run app.py --headless`` on 127.0.0.1 with its own data directory and log."""
 
-    def __init__(self, data_dir: Path, log_path: Path, rate: int, app: Path = ROOT / "app.py") -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        log_path: Path,
+        rate: int,
+        app: Path = ROOT / "app.py",
+        extra_env: dict[str, str] | None = None,
+        trim_hook: bool = False,
+    ) -> None:
         self.app = app
+        self.extra_env = dict(extra_env or {})
+        self.trim_hook = trim_hook
         self.data_dir = data_dir
         self.log_path = log_path
         self.rate = rate
@@ -165,6 +208,14 @@ class Server:
             CUSTFIN_RATE_PER_MINUTE=str(self.rate),
             CHAINLIT_APP_ROOT=str(self.app_root()),
         )
+        env.update(SERVER_ENV)
+        env.update(self.extra_env)
+        env = {k: v for k, v in env.items() if v or k not in self.extra_env}  # --env NAME= drops NAME
+        if self.trim_hook:
+            hook = self.data_dir.parent / "diag"
+            hook.mkdir(exist_ok=True)
+            (hook / "sitecustomize.py").write_text(TRIM_HOOK, encoding="utf-8")
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH", "")) if p)
         command = [
             str(Path(sys.executable).with_name("chainlit")),
             "run",
@@ -191,6 +242,12 @@ class Server:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"server did not start within {START_TIMEOUT:.0f}s:\n{self.log()}")
+
+    def trim(self) -> None:
+        """Ask the server (started with the trim hook) to hand free heap back to the OS."""
+        if self.alive():
+            assert self.proc is not None
+            self.proc.send_signal(signal.SIGUSR1)
 
     def log(self, chars: int = 6000) -> str:
         try:
@@ -466,6 +523,9 @@ class Plan:
     heavy_customers: int
     quick: bool
     app: Path = ROOT / "app.py"
+    rounds: int = 1
+    env: dict[str, str] = field(default_factory=dict)
+    trim: bool = False
 
 
 @dataclass
@@ -603,22 +663,32 @@ async def drive(server: Server, plan: Plan, light: Path, heavy: Path | None, out
 
         probe_stop = asyncio.Event()
         prober = asyncio.create_task(probe(server.url, outcome, probe_stop))
-        outcome.run_start = start = time.monotonic()
-        tasks = []
-        for i, u in enumerate(users):
-            if u.heavy:
-                assert heavy is not None
-                tasks.append(guarded(outcome, u, heavy_user(u, heavy, plan, start)))
-            else:
-                tasks.append(guarded(outcome, u, light_user(u, light, plan, start, offset=i)))
-        await asyncio.gather(*tasks)
+        outcome.run_start = time.monotonic()
+        for k in range(1, plan.rounds + 1):
+            start = time.monotonic()
+            tasks = []
+            for i, u in enumerate(users):
+                if u.heavy:
+                    assert heavy is not None
+                    tasks.append(guarded(outcome, u, heavy_user(u, heavy, plan, start)))
+                else:
+                    offset = i + (k - 1) * plan.users  # each round continues the rotation
+                    tasks.append(guarded(outcome, u, light_user(u, light, plan, start, offset=offset)))
+            await asyncio.gather(*tasks)
+            await asyncio.sleep(SETTLE)
+            name = "after run" if plan.rounds == 1 else f"after round {k}"
+            outcome.rss[name] = tree_rss(pid)
+            if plan.rounds > 1:
+                print(f"  {name}: {mib(outcome.rss[name])}", flush=True)
         outcome.run_end = time.monotonic()
         probe_stop.set()
         await prober
-        await asyncio.sleep(SETTLE)
-        outcome.rss["after run"] = tree_rss(pid)
         await asyncio.sleep(plan.idle)
         outcome.rss[f"after {plan.idle:.0f} s idle"] = tree_rss(pid)
+        if plan.trim:
+            server.trim()
+            await asyncio.sleep(SETTLE)
+            outcome.rss["after malloc_trim (diagnostic)"] = tree_rss(pid)
     finally:
         stop.set()
         await sampler
@@ -682,17 +752,20 @@ def summarise(outcome: Outcome) -> dict[str, Any]:
 
     run_rss = [v for t, v in outcome.rss_samples if outcome.run_start <= t <= outcome.run_end]
     baseline = outcome.rss.get("after warm-up", 0)
-    final = list(outcome.rss.values())[-1] if outcome.rss else 0
+    judged_rss = [v for k, v in outcome.rss.items() if "diagnostic" not in k]
+    final = judged_rss[-1] if judged_rss else 0
     allowance = max(int(baseline * MEMORY_SLACK_FRACTION), MEMORY_SLACK_BYTES)
     growth = final - baseline
     per_user_rate = [
-        sum(1 for r in questions if r.user == u) / (plan.seconds / 60)
+        sum(1 for r in questions if r.user == u) / (plan.seconds * plan.rounds / 60)
         for u in {r.user for r in questions if not r.heavy}
     ]
     return {
         "users": plan.users,
         "heavy_user": plan.heavy,
         "seconds": plan.seconds,
+        "rounds": plan.rounds,
+        "server_env": {k: v for k, v in {**SERVER_ENV, **plan.env}.items() if v},
         "interval": plan.interval,
         "rate_per_minute": plan.rate,
         "light_rows": outcome.light_rows,
@@ -730,8 +803,10 @@ def summarise(outcome: Outcome) -> dict[str, Any]:
 def print_report(summary: dict[str, Any]) -> None:
     heavy = f" + 1 heavy user on a {summary['heavy_rows']:,}-row file" if summary["heavy_user"] else ""
     print()
+    rounds = f" x {summary['rounds']} rounds" if summary["rounds"] > 1 else ""
     print(
-        f"custfin load test: {summary['users']} users{heavy}, {summary['seconds']:.0f} s, one question every "
+        f"custfin load test: {summary['users']} users{heavy}, {summary['seconds']:.0f} s{rounds}, "
+        f"one question every "
         f"~{summary['interval']:g} s per user (at most {summary['max_questions_per_minute_per_user']:.1f}/min "
         f"seen; limit {summary['rate_per_minute']}/min); regular files {summary['light_rows']:,} rows"
     )
@@ -745,7 +820,8 @@ def print_report(summary: dict[str, Any]) -> None:
     for r in summary["latency"]:
         print(f"{r['name']:<36}{r['n']:>6}{fmt_s(r['p50']):>9}{fmt_s(r['p95']):>9}{fmt_s(r['max']):>9}")
     print()
-    print("server RSS (process tree, /proc)")
+    env = " ".join(f"{k}={v}" for k, v in summary["server_env"].items()) or "(none)"
+    print(f"server RSS (process tree, /proc); extra server environment: {env}")
     for name, value in summary["rss"].items():
         print(f"  {name:<30}{mib(value):>12}")
     print(f"  {'peak during the run':<30}{mib(summary['rss_peak_run']):>12}")
@@ -793,16 +869,17 @@ def run(plan: Plan, json_path: Path | None = None) -> int:
     data_dir = workdir / "data"
     names = [f"user{i:02d}" for i in range(1, plan.users + 1)] + (["heavy"] if plan.heavy else [])
     create_users(data_dir, names)
-    server = Server(data_dir, workdir / "server.log", plan.rate, plan.app)
+    server = Server(data_dir, workdir / "server.log", plan.rate, plan.app, plan.env, plan.trim)
     print(f"starting the server ({server.url}, data in {data_dir}) ...", flush=True)
     try:
         server.start()
         print(
             f"running: warm-up, then {plan.users} users{' + the heavy user' if plan.heavy else ''} "
-            f"for {plan.seconds:.0f} s, then {plan.idle:.0f} s idle ...",
+            f"for {plan.seconds:.0f} s{f' x {plan.rounds} rounds' if plan.rounds > 1 else ''}, "
+            f"then {plan.idle:.0f} s idle ...",
             flush=True,
         )
-        budget = plan.seconds + plan.idle + 3 * ANSWER_TIMEOUT + 120
+        budget = plan.rounds * (plan.seconds + 3 * ANSWER_TIMEOUT) + plan.idle + 120
         asyncio.run(asyncio.wait_for(drive(server, plan, light, heavy, outcome), timeout=budget))
     except Exception as exc:
         outcome.failures.append(f"load run aborted: {type(exc).__name__}: {exc}")
@@ -832,7 +909,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 users, 15 s, small heavy file, short idle")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--app", type=Path, default=ROOT / "app.py", help="Chainlit app file (A/B runs)")
+    parser.add_argument("--rounds", type=int, default=1, help="main runs against the same server (1)")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="server environment (repeatable; NAME= drops NAME, e.g. MALLOC_ARENA_MAX= for glibc's default)",
+    )
+    parser.add_argument("--trim", action="store_true", help="diagnostic: malloc_trim the server after idle")
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    extra_env = {}
+    for item in args.env:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            parser.error(f"--env wants NAME=VALUE, not {item!r}")
+        extra_env[name] = value
     quick = args.quick
     plan = Plan(
         users=args.users or (2 if quick else 20),
@@ -844,6 +938,9 @@ def main(argv: list[str] | None = None) -> int:
         heavy_customers=args.heavy_customers or (10_000 if quick else 100_000),
         quick=quick,
         app=args.app.resolve(),
+        rounds=args.rounds,
+        env=extra_env,
+        trim=args.trim,
     )
     return run(plan, args.json)
 
