@@ -92,14 +92,16 @@ def test_tool_with_args(capsys) -> None:
 
 
 def test_batch_lines_stand_alone_and_errors_do_not_stop_it(capsys) -> None:
-    stdin = "Who are our 5 most profitable customers?\nand by region?\nwhat is the weather\n"
+    # "只看2024年呢？" after a profit_concentration line would be its follow-up (profit_concentration for
+    # 2024); standing alone it names no tool, so it gets the help answer (tool null).
+    stdin = "How concentrated is our profit?\n只看2024年呢？\nand by region?\n"
     code, lines = run(capsys, "ask", "-", "--data", GBK, stdin=stdin)
     assert len(lines) == 3
-    assert lines[0]["tool"] == "customer_profitability"
-    # line 2 has no follow-up context (each line stands alone), so it is not a follow-up of line 1
-    assert lines[1].get("tool") != "customer_profitability" or "group_by" not in lines[1].get("arguments", {})
-    assert lines[2]["tool"] is None and lines[2]["answer"]
-    assert code in (0, 2)
+    assert lines[0]["tool"] == "profit_concentration"
+    assert lines[1]["tool"] is None and lines[1]["tool_calls"] == []
+    # the file has no region column: this line fails with its error object and the batch goes on
+    assert lines[2] == {"error": {"code": "missing_columns", "message": lines[2]["error"]["message"]}}
+    assert code == 2
 
 
 def test_unmappable_question_is_answered_with_help(capsys) -> None:

@@ -15,6 +15,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 90
+# Debian's Chromium for the browser tests (Playwright's own download does not work offline)
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ASSISTANT = '[data-step-type="assistant_message"]'
 SCRUBBED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "CUSTFIN_ENGINE", "CUSTFIN_MODEL")
 
 

@@ -19,21 +19,11 @@ from pathlib import Path
 import pytest
 
 from agent import auth, persistence
-from tests.integration.server import Server, in_thread
+from tests.integration.server import ASSISTANT, CHROMIUM, CHROMIUM_ARGS, Server, in_thread
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 HERE = Path(__file__).resolve().parent
 ORDERS = HERE.parent / "e2e" / "data" / "orders_en.csv"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ASSISTANT = '[data-step-type="assistant_message"]'
 CHART = ".js-plotly-plot"
 TIMEOUT = 60_000
 USER, PASSWORD = "manager", "a long enough password"

@@ -7,25 +7,14 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from pathlib import Path
 
 import pytest
 
 from agent import persistence
-from tests.integration.server import Server, in_thread
+from tests.integration.server import ASSISTANT, CHROMIUM, CHROMIUM_ARGS, Server, in_thread
 from tests.integration.test_persistence import ORDERS
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ASSISTANT = '[data-step-type="assistant_message"]'
 TIMEOUT = 60_000
 
 
