@@ -14,16 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+import chainlit.config as chainlit_config_module
+import chainlit.server as chainlit_server
 from chainlit.auth import get_current_user
 from chainlit.config import config as chainlit_config
+from chainlit.data import get_data_layer
 from chainlit.input_widget import Select, TextInput
 from chainlit.server import app as server_app
 from chainlit.types import ThreadDict
 from chainlit.user import PersistedUser
+from chainlit.utils import utc_now
 from fastapi import Depends, HTTPException
 from fastapi.responses import FileResponse
 
-from agent import auth, compose, engine, intents, persistence
+from agent import auth, compose, database, engine, intents, oauth, persistence
 from agent import settings as settings_mod
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
 from agent.session import Session
@@ -57,7 +61,13 @@ def allowed_origins() -> list[str]:
 # Login cookies: a signing secret, a shorter lifetime than Chainlit's 15 days, and CORS limited to this
 # server's own origin (the CORS middleware reads this list when the first request arrives).
 auth.ensure_auth_secret(SETTINGS)
-persistence.ensure_schema(SETTINGS)
+database.ensure_schema(SETTINGS)
+log.info("custfin: database %s", database.describe(SETTINGS))
+# Chainlit keeps uploads in flight under <app root>/.files and deletes that whole folder when a server
+# stops, so two servers started from one checkout would delete each other's uploads: keep them in the
+# data directory instead (owner-only, next to the rest of this server's data).
+chainlit_server.FILES_DIRECTORY = chainlit_config_module.FILES_DIRECTORY = SETTINGS.data_dir / "uploading"
+SETTINGS.data_dir.joinpath("uploading").mkdir(parents=True, exist_ok=True)
 chainlit_config.project.user_session_timeout = SETTINGS.session_hours * 3600
 chainlit_config.project.allow_origins[:] = allowed_origins()
 
@@ -81,7 +91,32 @@ async def local_login(headers: Any) -> cl.User | None:
     return None
 
 
-if auth.local_login_allowed(SETTINGS, bind_host()):
+async def oauth_login(
+    provider_id: str,
+    token: str,
+    raw_user_data: dict[str, Any],
+    default_user: cl.User,
+    id_token: str | None = None,
+) -> cl.User | None:
+    """OAuth sign-in through Chainlit's providers: only verified e-mails on CUSTFIN_OAUTH_ALLOWED."""
+    users = await asyncio.to_thread(auth.list_users, SETTINGS)
+    reserved = [auth.LOCAL_USER, *(name for name, _ in users)]
+    identifier = oauth.admit(
+        provider_id, raw_user_data, default_user.identifier, SETTINGS.oauth_allowed, reserved
+    )
+    if identifier is None:
+        return None
+    return cl.User(identifier=identifier, metadata={"provider": provider_id})
+
+
+# Chainlit refuses an OAuth callback without a configured provider; with one, login is required.
+OAUTH_CONFIGURED = oauth.configured()
+if OAUTH_CONFIGURED:
+    for problem in oauth.startup_warnings(SETTINGS.oauth_allowed):
+        log.warning("custfin: %s", problem)
+    cl.oauth_callback(oauth_login)
+
+if not OAUTH_CONFIGURED and auth.local_login_allowed(SETTINGS, bind_host()):
     cl.header_auth_callback(local_login)
 
 
@@ -178,11 +213,35 @@ async def get_session() -> Session:
     return session
 
 
+async def deliver(message: cl.Message, update: bool = False) -> None:
+    """Show a reply only after it is stored, text and elements (upload reports, answers, tables,
+    charts): Chainlit's own send stores it in a background task that races the display, so a kill -9
+    right after an answer appeared could lose it from the history. ``update`` replaces a streamed draft."""
+    layer = get_data_layer()
+    elements, message.elements = list(message.elements), []
+    message.streaming = False
+    message.created_at = message.created_at or utc_now()
+    stored = layer is not None and owner() is not None
+    if stored:
+        try:
+            await (layer.update_step if update else layer.create_step)(message.to_dict())
+            message.persisted = True  # Chainlit's send skips its own (second) write
+            for element in elements:
+                element.for_id = message.id
+                await layer.create_element(element)
+        except Exception:  # the history is worth less than the answer: show it, Chainlit retries the write
+            log.exception("custfin: could not store a reply before showing it")
+            message.persisted = stored = False
+    await (message.update() if update else message.send())
+    await asyncio.gather(*(e.send(for_id=message.id, persist=not stored) for e in elements))
+    message.elements = elements
+
+
 async def say_sorry(exc: BaseException) -> None:
     """A bilingual, traceback-free message; the details go to the server log."""
     log.exception("custfin: unexpected error", exc_info=exc)
     msg = T.SORRY.format(error=type(exc).__name__)
-    await cl.Message(content=f"{msg.en}\n\n{msg.zh}").send()
+    await deliver(cl.Message(content=f"{msg.en}\n\n{msg.zh}"))
 
 
 _background: set[asyncio.Task] = set()
@@ -241,7 +300,7 @@ async def on_chat_start() -> None:
     except Exception as exc:
         await say_sorry(exc)
         return
-    await cl.Message(content=text).send()
+    await deliver(cl.Message(content=text))
     try:
         await send_chat_settings(session)
     except Exception:  # settings are a convenience; the chat works without them
@@ -295,7 +354,7 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
     path = getattr(element, "path", None)
     try:
         if not path:
-            await cl.Message(content=T.UPLOAD_UNREADABLE.format(filename=filename).get(lang)).send()
+            await deliver(cl.Message(content=T.UPLOAD_UNREADABLE.format(filename=filename).get(lang)))
             return
         data = await asyncio.to_thread(Path(path).read_bytes)
         outcome = await asyncio.to_thread(session.add_file, data, filename)
@@ -305,7 +364,7 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
     except Exception as exc:
         await say_sorry(exc)
         return
-    await cl.Message(content=report).send()
+    await deliver(cl.Message(content=report))
 
 
 async def answer_question(session: Session, question: str) -> None:
@@ -334,9 +393,9 @@ async def answer_question(session: Session, question: str) -> None:
         return
     if started:  # replace the streamed draft with the checked answer (numbers verified, ids restored)
         streamed.content, streamed.elements = content, elements
-        await streamed.update()
+        await deliver(streamed, update=True)
         return
-    await cl.Message(content=content, elements=elements).send()
+    await deliver(cl.Message(content=content, elements=elements))
 
 
 def render_answer(answer: engine.Answer) -> tuple[str, list[cl.Element]]:

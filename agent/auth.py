@@ -8,6 +8,7 @@ the local user, so history and resume work without a password.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 import secrets
@@ -16,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from agent import persistence
+from agent.database import connect, now_iso, run
 from agent.settings import Settings
 
 LOCAL_USER = "local"
@@ -45,40 +47,51 @@ def add_user(settings: Settings, name: str, password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
         raise UserError(f"A password has at least {MIN_PASSWORD_CHARS} characters.")
     hashed = _hasher.hash(password)
-    with persistence.connect(settings) as conn:
-        conn.execute(
-            "INSERT INTO credentials (identifier, password_hash, created_at) VALUES (?, ?, ?) "
+    with connect(settings) as conn:
+        metadata = run(conn, "SELECT metadata FROM users WHERE identifier = :name", {"name": name}).scalar()
+        provider = json.loads(metadata or "{}").get("provider", "password")
+        if provider != "password":  # Chainlit matches accounts by name: the password would open theirs
+            raise UserError(
+                f"'{name}' already signs in through {provider}; "
+                f"`custfin users remove {name}` first if this is meant to be a new user."
+            )
+        run(
+            conn,
+            "INSERT INTO credentials (identifier, password_hash, created_at) VALUES (:name, :hash, :at) "
             "ON CONFLICT (identifier) DO UPDATE SET password_hash = excluded.password_hash",
-            (name, hashed, persistence.now_iso()),
+            {"name": name, "hash": hashed, "at": now_iso()},
         )
 
 
 def list_users(settings: Settings) -> list[tuple[str, str]]:
     """(name, created at) of every password user, by name."""
-    with persistence.connect(settings) as conn:
-        rows = conn.execute("SELECT identifier, created_at FROM credentials ORDER BY identifier").fetchall()
-    return [(r["identifier"], r["created_at"]) for r in rows]
+    with connect(settings) as conn:
+        rows = run(conn, "SELECT identifier, created_at FROM credentials ORDER BY identifier").all()
+    return [(name, created) for name, created in rows]
 
 
 def remove_user(settings: Settings, name: str) -> int:
-    """Remove a password user and everything they stored; returns the conversations deleted."""
-    with persistence.connect(settings) as conn:
-        deleted = conn.execute("DELETE FROM credentials WHERE identifier = ?", (name,)).rowcount
-    if not deleted:
+    """Remove a user (password or OAuth) and everything they stored; returns the conversations deleted."""
+    with connect(settings) as conn:
+        deleted = run(conn, "DELETE FROM credentials WHERE identifier = :name", {"name": name}).rowcount
+        known = run(conn, "SELECT 1 FROM users WHERE identifier = :name", {"name": name}).first()
+    if not deleted and known is None:
         raise UserError(f"No user named '{name}'.")
     return persistence.delete_user_data(settings, name)
 
 
 def has_users(settings: Settings) -> bool:
-    with persistence.connect(settings) as conn:
-        return conn.execute("SELECT 1 FROM credentials LIMIT 1").fetchone() is not None
+    with connect(settings) as conn:
+        return run(conn, "SELECT 1 FROM credentials LIMIT 1").first() is not None
 
 
 def verify_password(settings: Settings, name: str, password: str) -> bool:
-    with persistence.connect(settings) as conn:
-        row = conn.execute("SELECT password_hash FROM credentials WHERE identifier = ?", (name,)).fetchone()
+    with connect(settings) as conn:
+        stored = run(
+            conn, "SELECT password_hash FROM credentials WHERE identifier = :name", {"name": name}
+        ).scalar()
     try:
-        return _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password) and row is not None
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 

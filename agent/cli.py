@@ -232,7 +232,9 @@ def _read_password() -> str:
 
 
 def _users(args: argparse.Namespace) -> int:
-    from agent import auth
+    from sqlalchemy.exc import OperationalError
+
+    from agent import auth, database
     from agent.settings import load
 
     settings = load()
@@ -246,8 +248,15 @@ def _users(args: argparse.Namespace) -> int:
         else:
             deleted = auth.remove_user(settings, args.name)
             sys.stdout.write(f"user {args.name} removed with {deleted} conversation(s)\n")
-    except auth.UserError as exc:
+    except (auth.UserError, database.DatabaseUrlError) as exc:
         raise CliError(Msg(str(exc), str(exc)), code="bad_arguments") from None
+    except OperationalError as exc:
+        where = database.describe(settings)
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise CliError(
+            Msg(f"Cannot reach the database {where}: {reason}", f"无法连接数据库 {where}：{reason}"),
+            code="database_unavailable",
+        ) from None
     return EXIT_OK
 
 

@@ -1,5 +1,5 @@
-"""Chainlit's side of persistence: the SQLAlchemy data layer on the app's SQLite file and a local-disk
-storage provider for elements. Imported by app.py only (importing chainlit writes config files into
+"""Chainlit's side of persistence: the SQLAlchemy data layer on the app database (SQLite file or
+PostgreSQL, agent/database.py) and a local-disk storage provider for elements. Imported by app.py only (importing chainlit writes config files into
 the working directory, which the `custfin` command must not do). Storage layout: agent/persistence.py.
 """
 
@@ -15,11 +15,11 @@ from urllib.parse import quote
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.data.storage_clients.base import BaseStorageClient
 
-from agent import persistence
+from agent import database, persistence
 from agent.settings import Settings
 
 FILES_ROUTE = "/custfin/files"
-# Columns Chainlit keeps as JSONB / TEXT[] on PostgreSQL, JSON text here; decoded when read back.
+# Columns Chainlit's own DDL makes JSONB / TEXT[]; the portable schema keeps JSON text, decoded when read.
 # "props" stays text: Chainlit's get_element parses it itself.
 JSON_COLUMNS = frozenset({"metadata", "tags", "thread_metadata", "thread_tags", "step_metadata", "step_tags"})
 
@@ -68,18 +68,19 @@ class LocalStorageClient(BaseStorageClient):
 
 
 class CustfinDataLayer(SQLAlchemyDataLayer):
-    """Chainlit's SQLAlchemy data layer on SQLite, with local element storage.
+    """Chainlit's SQLAlchemy data layer on the app database, with local element storage.
 
-    SQLite has no JSON or array columns: lists and dicts are written as JSON text and the JSON columns
-    decoded when read. Deleting a thread also deletes its datasets and follow-up state.
+    The schema is one for SQLite and PostgreSQL, without JSON or array columns: lists and dicts are
+    written as JSON text and the JSON columns decoded when read. Deleting a thread also deletes its
+    datasets and follow-up state.
     """
 
     def __init__(self, settings: Settings) -> None:
-        persistence.ensure_schema(settings)
+        database.ensure_schema(settings)
         self.settings = settings
         super().__init__(
-            conninfo=f"sqlite+aiosqlite:///{persistence.db_path(settings)}",
-            connect_args={"timeout": 30},
+            conninfo=database.async_url(settings).render_as_string(hide_password=False),
+            connect_args=None if database.is_postgres(settings) else {"timeout": 30},
             storage_provider=LocalStorageClient(settings),
         )
 

@@ -17,12 +17,20 @@ class Settings:
     """Run-time settings. Every field has an environment variable (``CUSTFIN_*``)."""
 
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("CUSTFIN_DATA_DIR", ".custfin")))
+    # PostgreSQL instead of the SQLite file in data_dir (agent/database.py); files stay in data_dir
+    database_url: str | None = field(default_factory=lambda: _str("DATABASE_URL"), repr=False)
     # Login, persistence and retention (agent/auth.py, agent/persistence.py)
     session_hours: int = field(default_factory=lambda: _int("CUSTFIN_SESSION_HOURS", 8))
     retention_days: int = field(default_factory=lambda: _int("CUSTFIN_RETENTION_DAYS", 0))  # 0 keeps all
     allowed_origins: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             o.strip() for o in os.environ.get("CUSTFIN_ALLOWED_ORIGINS", "").split(",") if o.strip()
+        )
+    )
+    # OAuth sign-in (agent/oauth.py): e-mail addresses and "@domain" entries; empty admits nobody
+    oauth_allowed: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            a.strip() for a in os.environ.get("CUSTFIN_OAUTH_ALLOWED", "").split(",") if a.strip()
         )
     )
     max_upload_mb: int = field(default_factory=lambda: _int("CUSTFIN_MAX_UPLOAD_MB", 200))

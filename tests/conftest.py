@@ -24,3 +24,10 @@ def demo_session(demo_session_factory) -> Session:
 @pytest.fixture
 def demo_bundle(demo_session: Session) -> DatasetBundle:
     return demo_session.bundle
+
+
+@pytest.fixture(autouse=True)
+def no_outside_database(monkeypatch) -> None:
+    """Tests never touch a database named in the developer's environment (integration tests that want
+    PostgreSQL start their own: tests/integration/conftest.py)."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)

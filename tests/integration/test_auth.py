@@ -7,13 +7,15 @@ import stat
 
 import pytest
 
-from agent import auth, cli, persistence
+from agent import auth, cli, database
+from tests.integration.stored import stored as stored_rows
+
+ON_BOTH_DATABASES = True  # tests/integration/conftest.py
 
 
 def test_passwords_are_hashed_and_verified(settings):
     auth.add_user(settings, "alice", "correct horse")
-    with persistence.connect(settings) as conn:
-        stored = conn.execute("SELECT password_hash FROM credentials").fetchone()[0]
+    ((stored,),) = stored_rows(settings, "SELECT password_hash FROM credentials")
     assert stored.startswith("$argon2id$") and "correct horse" not in stored
     assert auth.verify_password(settings, "alice", "correct horse")
     assert not auth.verify_password(settings, "alice", "wrong horse")
@@ -100,12 +102,51 @@ def test_users_command(settings, monkeypatch, capsys):
 
 def test_removing_a_user_deletes_their_conversations(settings):
     auth.add_user(settings, "alice", "correct horse")
-    with persistence.connect(settings) as conn:
-        conn.execute("INSERT INTO users (id, identifier, metadata) VALUES ('u1', 'alice', '{}')")
-        conn.execute("INSERT INTO users (id, identifier, metadata) VALUES ('u2', 'bob', '{}')")
-        conn.execute("INSERT INTO threads (id, \"userId\", \"userIdentifier\") VALUES ('t1', 'u1', 'alice')")
-        conn.execute("INSERT INTO threads (id, \"userId\", \"userIdentifier\") VALUES ('t2', 'u2', 'bob')")
+    with database.connect(settings) as conn:
+        conn.exec_driver_sql("INSERT INTO users (id, identifier, metadata) VALUES ('u1', 'alice', '{}')")
+        conn.exec_driver_sql("INSERT INTO users (id, identifier, metadata) VALUES ('u2', 'bob', '{}')")
+        conn.exec_driver_sql(
+            "INSERT INTO threads (id, \"userId\", \"userIdentifier\") VALUES ('t1', 'u1', 'alice')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO threads (id, \"userId\", \"userIdentifier\") VALUES ('t2', 'u2', 'bob')"
+        )
     assert auth.remove_user(settings, "alice") == 1
-    with persistence.connect(settings) as conn:
-        assert [r[0] for r in conn.execute("SELECT id FROM threads")] == ["t2"]
-        assert [r[0] for r in conn.execute("SELECT identifier FROM users")] == ["bob"]
+    assert stored_rows(settings, "SELECT id FROM threads") == [("t2",)]
+    assert stored_rows(settings, "SELECT identifier FROM users") == [("bob",)]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://root@localhost/custfin", "must be a PostgreSQL URL"),
+        ("not a url", "not a database URL"),
+        # A closed port on loopback: refused at once, no network needed.
+        ("postgresql://someone:secret@127.0.0.1:1/custfin", "Cannot reach the database"),
+    ],
+)
+def test_a_bad_database_url_is_a_clear_error(monkeypatch, capsys, tmp_path, url, expected):
+    monkeypatch.setenv("CUSTFIN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", url)
+    code, out, err = run_cli(monkeypatch, capsys, ["users", "list"])
+    assert code == 2 and out == "" and expected in err
+    assert "secret" not in err  # the password is never printed
+    assert "Traceback" not in err
+
+
+def test_an_oauth_user_keeps_their_name_and_can_be_removed(settings):
+    """Chainlit matches accounts by name: a password for an OAuth user's name would open their history."""
+    with database.connect(settings) as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO users (id, identifier, metadata) VALUES ('u9', 'ann@company.example', '{\"provider\": \"github\"}')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO threads (id, \"userId\", \"userIdentifier\") VALUES ('t9', 'u9', 'ann@company.example')"
+        )
+    with pytest.raises(auth.UserError, match="signs in through github"):
+        auth.add_user(settings, "ann@company.example", "correct horse")
+    assert not auth.has_users(settings)
+    assert auth.remove_user(settings, "ann@company.example") == 1  # not a password user, still removable
+    assert stored_rows(settings, "SELECT id FROM threads") == []
+    with pytest.raises(auth.UserError, match="No user"):
+        auth.remove_user(settings, "ann@company.example")

@@ -12,14 +12,14 @@ bottom 2 are C103 (-150) and C101 (800); the demo company has customer ids like 
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from agent import auth, persistence
+from agent import auth
 from tests.integration.server import ASSISTANT, CHROMIUM, CHROMIUM_ARGS, Server, in_thread
+from tests.integration.stored import stored
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 HERE = Path(__file__).resolve().parent
@@ -28,11 +28,6 @@ CHART = ".js-plotly-plot"
 TIMEOUT = 60_000
 USER, PASSWORD = "manager", "a long enough password"
 QUESTION = "Who are our 5 most profitable customers?"
-
-
-def stored(settings, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(persistence.db_path(settings)) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def ask(page, text: str) -> None:
@@ -161,4 +156,4 @@ def run_in_browser(page, server: Server, settings) -> None:
     expect(page.locator(ASSISTANT).last).to_contain_text("demo company")
     assert stored(settings, "SELECT * FROM datasets") == []
     assert not (settings.data_dir / parquet).exists() and not (settings.data_dir / source).exists()
-    assert stored(settings, "SELECT * FROM elements WHERE name = ?", ORDERS.name) == []
+    assert stored(settings, "SELECT * FROM elements WHERE name = :name", name=ORDERS.name) == []

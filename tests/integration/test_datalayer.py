@@ -1,4 +1,4 @@
-"""Chainlit's SQLAlchemy data layer on the app's SQLite schema, with the local storage provider."""
+"""Chainlit's SQLAlchemy data layer on the app's schema (SQLite and PostgreSQL), with the local storage provider."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from agent.datalayer import CustfinDataLayer
 from agent.session import Session
 from tests.integration.server import in_thread
 from tests.integration.test_persistence import ORDERS
+
+ON_BOTH_DATABASES = True  # tests/integration/conftest.py
 
 
 def test_threads_steps_elements_round_trip_and_delete(settings):

@@ -5,7 +5,6 @@ element (row and file); the other datasets of the conversation stay, in order, a
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import uuid
 
 import chainlit as cl
@@ -15,16 +14,14 @@ from agent import engine, persistence
 from agent.datalayer import CustfinDataLayer
 from agent.session import Session
 from tests.integration.server import in_thread
+from tests.integration.stored import stored
 from tests.integration.test_persistence import ORDERS
+
+ON_BOTH_DATABASES = True  # tests/integration/conftest.py
 
 # The same orders under a second name, minus the top customer C104 (so answers tell the files apart).
 OTHER = "other orders.csv"
 OTHER_BYTES = b"\n".join(line for line in ORDERS.read_bytes().splitlines() if b",C104," not in line)
-
-
-def rows(settings, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(persistence.db_path(settings)) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def upload_message(settings, user_name: str, thread_id: str, filename: str, content: bytes) -> str:
@@ -59,7 +56,7 @@ def upload_message(settings, user_name: str, thread_id: str, filename: str, cont
 
 
 def user_id(settings, name: str) -> str:
-    return rows(settings, "SELECT id FROM users WHERE identifier = ?", name)[0][0]
+    return stored(settings, "SELECT id FROM users WHERE identifier = :name", name=name)[0][0]
 
 
 def test_deleting_a_dataset_removes_it_from_the_database_and_the_disk(settings):
@@ -71,13 +68,13 @@ def test_deleting_a_dataset_removes_it_from_the_database_and_the_disk(settings):
     assert session.add_file(ORDERS.read_bytes(), ORDERS.name).ok
     assert session.add_file(OTHER_BYTES, OTHER).ok
     persistence.save_thread_files(settings, uid, "alice", thread_id, session.files)
-    stored = rows(
+    saved = stored(
         settings, "SELECT filename, parquet_path, source_path, position FROM datasets ORDER BY position"
     )
-    assert [(f, p) for f, _, _, p in stored] == [(ORDERS.name, 0), (OTHER, 1)]
-    first_files = [settings.data_dir / stored[0][1], settings.data_dir / stored[0][2]]
+    assert [(f, p) for f, _, _, p in saved] == [(ORDERS.name, 0), (OTHER, 1)]
+    first_files = [settings.data_dir / saved[0][1], settings.data_dir / saved[0][2]]
     assert all(p.is_file() for p in first_files)
-    element_keys = dict(rows(settings, 'SELECT id, "objectKey" FROM elements'))
+    element_keys = dict(stored(settings, 'SELECT id, "objectKey" FROM elements'))
     first_upload = persistence.element_path(settings, element_keys[first_element])
     assert first_upload.is_file()
 
@@ -90,13 +87,13 @@ def test_deleting_a_dataset_removes_it_from_the_database_and_the_disk(settings):
     persistence.save_thread_files(settings, uid, "alice", thread_id, session.files)  # the app's save hook
 
     assert deleted == 1
-    remaining = rows(settings, "SELECT filename, position, parquet_path FROM datasets")
+    remaining = stored(settings, "SELECT filename, position, parquet_path FROM datasets")
     assert [(f, p) for f, p, _ in remaining] == [(OTHER, 0)]
-    assert remaining[0][2] == stored[1][1], "the other dataset was not rewritten"
+    assert remaining[0][2] == saved[1][1], "the other dataset was not rewritten"
     assert not any(p.exists() for p in first_files)
-    assert (settings.data_dir / stored[1][1]).is_file()
+    assert (settings.data_dir / saved[1][1]).is_file()
     # The upload's attachment is gone too; the other upload's stays.
-    assert [r[0] for r in rows(settings, "SELECT id FROM elements")] == [second_element]
+    assert [r[0] for r in stored(settings, "SELECT id FROM elements")] == [second_element]
     assert not first_upload.exists()
     assert persistence.element_path(settings, element_keys[second_element]).is_file()
 
@@ -115,15 +112,15 @@ def test_deleting_the_last_dataset_in_chinese_falls_back_to_the_demo(settings):
     session = Session(demo=True)
     assert session.add_file(ORDERS.read_bytes(), ORDERS.name).ok
     persistence.save_thread_files(settings, uid, "bob", thread_id, session.files)
-    (parquet,) = [settings.data_dir / r[0] for r in rows(settings, "SELECT parquet_path FROM datasets")]
+    (parquet,) = [settings.data_dir / r[0] for r in stored(settings, "SELECT parquet_path FROM datasets")]
 
     answer = engine.answer(f"删除 {ORDERS.name} 这个文件", session, "offline")
     assert answer.language == "zh" and "已删除" in answer.markdown and "演示" in answer.markdown
     assert session.is_demo and session.files == []
     persistence.delete_thread_datasets(settings, uid, thread_id, answer.removed_files)
 
-    assert rows(settings, "SELECT * FROM datasets") == []
-    assert rows(settings, "SELECT * FROM elements") == []
+    assert stored(settings, "SELECT * FROM datasets") == []
+    assert stored(settings, "SELECT * FROM elements") == []
     assert not parquet.exists()
     assert persistence.load_thread_files(settings, uid, thread_id) == []
 
@@ -137,5 +134,5 @@ def test_another_users_datasets_are_never_deleted(settings):
     persistence.save_thread_files(settings, alice, "alice", thread_id, session.files)
 
     assert persistence.delete_thread_datasets(settings, "someone-else", thread_id, [ORDERS.name]) == 0
-    assert len(rows(settings, "SELECT * FROM datasets")) == 1
-    assert len(rows(settings, "SELECT * FROM elements")) == 1
+    assert len(stored(settings, "SELECT * FROM datasets")) == 1
+    assert len(stored(settings, "SELECT * FROM elements")) == 1

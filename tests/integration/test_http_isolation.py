@@ -18,6 +18,8 @@ from agent.session import Session
 from tests.integration.server import Server, in_thread
 from tests.integration.test_persistence import ORDERS
 
+ON_BOTH_DATABASES = True  # tests/integration/conftest.py
+
 pytestmark = pytest.mark.slow
 PASSWORDS = {"alice": "alice password", "bob": "bob password"}
 

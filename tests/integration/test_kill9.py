@@ -5,22 +5,18 @@ answers over the uploaded data are all there. Uses Debian's Chromium like tests/
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 
 import pytest
 
-from agent import persistence
 from tests.integration.server import ASSISTANT, CHROMIUM, CHROMIUM_ARGS, Server, in_thread
+from tests.integration.stored import stored
 from tests.integration.test_persistence import ORDERS
+
+ON_BOTH_DATABASES = True  # tests/integration/conftest.py
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 TIMEOUT = 60_000
-
-
-def rows(settings, sql: str) -> list[tuple]:
-    with sqlite3.connect(persistence.db_path(settings)) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def ask(page, text: str) -> None:
@@ -58,23 +54,18 @@ def scenario(settings) -> None:
             ask(page, "Who are our 5 most profitable customers?")
             expect(page.locator(ASSISTANT).filter(has_text="C104").first).to_be_visible(timeout=TIMEOUT)
 
-            # Chainlit 2.12 stores a sent message in a background task that races its display, so
-            # the answer counts as acknowledged once it is in the database (our own dataset and
-            # follow-up writes are synchronous, before the reply). Known gap: a kill in the few
-            # milliseconds between display and that write can lose the message text (README).
-            deadline = time.monotonic() + 15
-            while time.monotonic() < deadline and not any(
-                "C104" in (r[0] or "") for r in rows(settings, "SELECT output FROM steps")
-            ):
-                time.sleep(0.05)
-            server.kill9()  # right after the answer was stored
-
-            (thread_id,) = [r[0] for r in rows(settings, "SELECT id FROM threads")]
-            datasets = rows(settings, "SELECT user_identifier, filename, parquet_path FROM datasets")
+            # No waiting: app.py stores a reply (text and elements) before it is shown, so what the
+            # browser displays has been written.
+            server.kill9()
+            (thread_id,) = [r[0] for r in stored(settings, "SELECT id FROM threads")]
+            datasets = stored(settings, "SELECT user_identifier, filename, parquet_path FROM datasets")
             assert [(u, f) for u, f, _ in datasets] == [("local", ORDERS.name)]
             assert (settings.data_dir / datasets[0][2]).is_file()
-            outputs = [r[0] or "" for r in rows(settings, "SELECT output FROM steps")]
+            outputs = [r[0] or "" for r in stored(settings, "SELECT output FROM steps")]
             assert any("C104" in o for o in outputs), outputs
+            answers = [r[0] for r in stored(settings, "SELECT id FROM steps WHERE output LIKE '%C104%'")]
+            kinds = stored(settings, 'SELECT type FROM elements WHERE "forId" IN :ids', ids=answers)
+            assert {"dataframe", "file", "plotly"} <= {k for (k,) in kinds}, kinds  # table, its CSV, chart
 
             server.start()  # same data directory and port
             page.goto(f"{server.url}/thread/{thread_id}")

@@ -1,4 +1,5 @@
-"""Versioned SQLite schema, dataset persistence (Parquet + database rows), deletion and retention."""
+"""Versioned schema, dataset persistence (Parquet + database rows), deletion and retention, on the SQLite
+file and on PostgreSQL (tests/integration/postgres.py)."""
 
 from __future__ import annotations
 
@@ -10,43 +11,53 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy
 
-from agent import engine, persistence
+from agent import database, engine, persistence
 from agent.session import Session
+
+ON_BOTH_DATABASES = True  # tests/integration/conftest.py
 
 ORDERS = Path(__file__).resolve().parents[1] / "e2e" / "data" / "orders_en.csv"
 
 
 def tables(settings) -> set[str]:
-    with sqlite3.connect(persistence.db_path(settings)) as conn:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    with database.engine(settings).connect() as conn:
+        return set(sqlalchemy.inspect(conn).get_table_names())
 
 
 def test_schema_is_created_versioned_and_idempotent(settings):
-    versions = [v for v, _, _ in persistence.migrations()]
+    versions = [v for v, _, _ in database.migrations()]
     assert versions == sorted(versions) and versions[0] == 1
-    assert persistence.migrate(settings) == versions[-1]
-    assert persistence.migrate(settings) == versions[-1]
+    assert database.migrate(settings) == versions[-1]
+    assert database.migrate(settings) == versions[-1]
     assert {"users", "threads", "steps", "elements", "feedbacks", "credentials", "datasets"} <= tables(
         settings
     )
-    with sqlite3.connect(persistence.db_path(settings)) as conn:
-        applied = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")]
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    applied = [
+        r["version"] for r in database.rows(settings, "SELECT version FROM schema_version ORDER BY version")
+    ]
     assert applied == versions
+    if database.is_postgres(settings):
+        assert not database.sqlite_path(settings).exists()  # nothing went to the SQLite file
+    else:
+        with sqlite3.connect(database.sqlite_path(settings)) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_an_older_database_is_upgraded(settings):
-    first_version, first_name, first_sql = persistence.migrations()[0]
-    path = persistence.db_path(settings)
-    path.parent.mkdir(parents=True)
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
-        for statement in persistence._statements(first_sql):
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_version VALUES (?, ?, 'then')", (first_version, first_name))
+    first_version, first_name, first_sql = database.migrations()[0]
+    with database.engine(settings).begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+        )
+        for statement in database.statements(first_sql):
+            conn.exec_driver_sql(statement)
+        database.run(
+            conn, "INSERT INTO schema_version VALUES (:v, :n, 'then')", {"v": first_version, "n": first_name}
+        )
     assert "datasets" not in tables(settings)
-    persistence.migrate(settings)
+    database.migrate(settings)
     assert "datasets" in tables(settings)
 
 
@@ -102,24 +113,31 @@ def test_unchanged_files_are_not_rewritten_and_removed_files_are_deleted(setting
 
 def seed_thread(settings, thread_id: str, created: str, with_element: bool = True) -> Path:
     """A Chainlit thread with one step and one element file, plus a stored dataset."""
-    with persistence.connect(settings) as conn:
-        conn.execute(
-            'INSERT OR IGNORE INTO users (id, identifier, metadata, "createdAt") VALUES (?, ?, ?, ?)',
-            ("u1", "alice", "{}", created),
+    key = f"u1/e-{thread_id}/table.csv"
+    ids = {"user": "u1", "name": "alice", "at": created, "thread": thread_id, "step": f"s-{thread_id}"}
+    with database.connect(settings) as conn:
+        database.run(
+            conn,
+            "INSERT INTO users (id, identifier, metadata, \"createdAt\") VALUES (:user, :name, '{}', :at) "
+            "ON CONFLICT DO NOTHING",
+            ids,
         )
-        conn.execute(
-            'INSERT INTO threads (id, "createdAt", "userId", "userIdentifier") VALUES (?, ?, ?, ?)',
-            (thread_id, created, "u1", "alice"),
+        database.run(
+            conn,
+            'INSERT INTO threads (id, "createdAt", "userId", "userIdentifier") VALUES (:thread, :at, :user, :name)',
+            ids,
         )
-        conn.execute(
-            'INSERT INTO steps (id, name, type, "threadId", streaming, "createdAt") VALUES (?, ?, ?, ?, 0, ?)',
-            (f"s-{thread_id}", "alice", "user_message", thread_id, created),
+        database.run(
+            conn,
+            'INSERT INTO steps (id, name, type, "threadId", streaming, "createdAt") '
+            "VALUES (:step, :name, 'user_message', :thread, FALSE, :at)",
+            ids,
         )
-        key = f"u1/e-{thread_id}/table.csv"
         if with_element:
-            conn.execute(
-                'INSERT INTO elements (id, "threadId", name, "objectKey") VALUES (?, ?, ?, ?)',
-                (f"e-{thread_id}", thread_id, "table.csv", key),
+            database.run(
+                conn,
+                'INSERT INTO elements (id, "threadId", name, "objectKey") VALUES (:id, :thread, \'table.csv\', :key)',
+                {"id": f"e-{thread_id}", "thread": thread_id, "key": key},
             )
     path = persistence.element_path(settings, key)
     persistence.write_atomic(path, b"a,b\n1,2\n")
@@ -128,8 +146,7 @@ def seed_thread(settings, thread_id: str, created: str, with_element: bool = Tru
 
 
 def count(settings, table: str) -> int:
-    with persistence.connect(settings) as conn:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    return database.rows(settings, f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]  # noqa: S608
 
 
 def test_deleting_threads_removes_rows_and_files(settings):
@@ -150,9 +167,8 @@ def test_retention_removes_only_old_conversations(settings, monkeypatch):
     retained = type(settings)()
     assert persistence.purge_expired(retained, now) == 1
     assert not old.exists() and new.exists()
-    with persistence.connect(settings) as conn:
-        assert [r[0] for r in conn.execute("SELECT id FROM threads")] == ["new"]
-        assert {r[0] for r in conn.execute("SELECT thread_id FROM datasets")} == {"new"}
+    assert [r["id"] for r in database.rows(settings, "SELECT id FROM threads")] == ["new"]
+    assert {r["thread_id"] for r in database.rows(settings, "SELECT thread_id FROM datasets")} == {"new"}
 
 
 def test_stray_files_from_a_crash_are_swept_after_a_grace_period(settings):
