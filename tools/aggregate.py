@@ -85,7 +85,9 @@ def totals(tx: pd.DataFrame, keys: Sequence[str | pd.Series], purchase_days: boo
         spec["orders"] = ("_order", "nunique")
     if purchase_days or not has_orders:
         spec["purchase_days"] = ("_purchase_date", "nunique")
-    grouped = tx.assign(**extra).groupby(list(keys), sort=False, observed=True, dropna=False)
+    used = [*(k for k in keys if isinstance(k, str)), *(c for c in AMOUNTS if c in tx.columns)]
+    narrow = tx[list(dict.fromkeys(used))].assign(**extra)  # only what is summed: uploads can be wide
+    grouped = narrow.groupby(list(keys), sort=False, observed=True, dropna=False)
     out = grouped.agg(**spec)
     if not has_orders:
         out["orders"] = out["purchase_days"]
