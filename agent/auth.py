@@ -70,6 +70,18 @@ def list_users(settings: Settings) -> list[tuple[str, str]]:
     return [(name, created) for name, created in rows]
 
 
+def list_oauth_users(settings: Settings) -> list[tuple[str, str, str]]:
+    """(name, provider, first sign-in) of every user who signed in through OAuth, by name."""
+    with connect(settings) as conn:
+        rows = run(conn, 'SELECT identifier, metadata, "createdAt" FROM users ORDER BY identifier').all()
+    found = []
+    for name, metadata, created in rows:
+        provider = json.loads(metadata or "{}").get("provider")
+        if provider not in (None, "password", "local"):
+            found.append((name, str(provider), created or ""))
+    return found
+
+
 def remove_user(settings: Settings, name: str) -> int:
     """Remove a user (password or OAuth) and everything they stored; returns the conversations deleted."""
     with connect(settings) as conn:

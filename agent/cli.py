@@ -72,7 +72,10 @@ def _parser() -> argparse.ArgumentParser:
         "add", help="Add a user or set a new password (asked for; read from stdin when it is not a terminal)."
     )
     add.add_argument("name")
-    users_sub.add_parser("list", help="List the users who can sign in.")
+    users_sub.add_parser(
+        "list",
+        help="List the users: name, created, sign-in (password, or the OAuth provider once they signed in).",
+    )
     remove = users_sub.add_parser("remove", help="Remove a user with their conversations and datasets.")
     remove.add_argument("name")
     return parser
@@ -244,7 +247,9 @@ def _users(args: argparse.Namespace) -> int:
             sys.stdout.write(f"user {args.name} can sign in\n")
         elif args.users_command == "list":
             for name, created in auth.list_users(settings):
-                sys.stdout.write(f"{name}\t{created}\n")
+                sys.stdout.write(f"{name}\t{created}\tpassword\n")
+            for name, provider, created in auth.list_oauth_users(settings):
+                sys.stdout.write(f"{name}\t{created}\t{provider}\n")
         else:
             deleted = auth.remove_user(settings, args.name)
             sys.stdout.write(f"user {args.name} removed with {deleted} conversation(s)\n")

@@ -91,7 +91,7 @@ def test_users_command(settings, monkeypatch, capsys):
     assert code == 0 and "alice" in out
     assert auth.verify_password(settings, "alice", "correct horse")
     code, out, _ = run_cli(monkeypatch, capsys, ["users", "list"])
-    assert code == 0 and out.split("\t")[0] == "alice"
+    assert code == 0 and out.split("\t")[0] == "alice" and out.rstrip("\n").split("\t")[2] == "password"
     code, _, err = run_cli(monkeypatch, capsys, ["users", "add", "bob"], "short\n")
     assert code == 2 and "8 characters" in err
     code, out, _ = run_cli(monkeypatch, capsys, ["users", "remove", "alice"])
@@ -134,7 +134,7 @@ def test_a_bad_database_url_is_a_clear_error(monkeypatch, capsys, tmp_path, url,
     assert "Traceback" not in err
 
 
-def test_an_oauth_user_keeps_their_name_and_can_be_removed(settings):
+def test_an_oauth_user_keeps_their_name_and_can_be_removed(settings, monkeypatch, capsys):
     """Chainlit matches accounts by name: a password for an OAuth user's name would open their history."""
     with database.connect(settings) as conn:
         conn.exec_driver_sql(
@@ -146,6 +146,10 @@ def test_an_oauth_user_keeps_their_name_and_can_be_removed(settings):
     with pytest.raises(auth.UserError, match="signs in through github"):
         auth.add_user(settings, "ann@company.example", "correct horse")
     assert not auth.has_users(settings)
+    assert [(n, p) for n, p, _ in auth.list_oauth_users(settings)] == [("ann@company.example", "github")]
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert cli.main(["users", "list"]) == 0
+    assert capsys.readouterr().out.split("\t")[::2] == ["ann@company.example", "github\n"]
     assert auth.remove_user(settings, "ann@company.example") == 1  # not a password user, still removable
     assert stored_rows(settings, "SELECT id FROM threads") == []
     with pytest.raises(auth.UserError, match="No user"):
