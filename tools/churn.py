@@ -70,13 +70,38 @@ from pydantic import Field
 from prompts import churn as T
 from prompts import value as VT
 from tools import clv as models
-from tools import value
 from tools.bundle import DatasetBundle
+from tools.charts import bar_chart
+from tools.customer_rows import (
+    Rows,
+    as_bool,
+    customer_attribute,
+    customer_ids,
+    customer_names,
+    dim_name,
+    match_customers,
+    name_column,
+    no_tx_for,
+    plain_label,
+    prepare,
+    with_names,
+)
 from tools.errors import ToolInputError
 from tools.params import RankParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
-from tools.wording import fact, join, money_text, num_text, pct_text, say, sentences
+from tools.wording import (
+    MAX_SUMMARY_ITEMS,
+    fact,
+    items_text,
+    join,
+    money_text,
+    num_text,
+    pct_text,
+    ratio,
+    say,
+    sentences,
+)
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -172,7 +197,7 @@ def churn_risk(data: DatasetBundle, params: ChurnParams) -> ToolResult:
     tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
     if params.method == "supervised":
         data.require("customers", [_ID, "churned"], Msg("train a churn model", "训练流失模型"))
-    rows = value._prepare(data, tx, params.start, params.end, params.currency)
+    rows = prepare(data, tx, params.start, params.end, params.currency)
     used = rows.tx
     as_of = params.as_of or rows.last_date
     used = used.loc[used["date"] < pd.Timestamp(as_of) + pd.Timedelta(days=1)]
@@ -326,7 +351,7 @@ def _labels(data: DatasetBundle) -> _Labels | None:
     if customers is None or not {_ID, "churned"} <= set(customers.columns):
         return None
     frame = customers.drop_duplicates(_ID).set_index(_ID)
-    churned = value._as_bool(frame["churned"])
+    churned = as_bool(frame["churned"])
     if churned.notna().sum() == 0:
         return None
     has_date = "churn_date" in frame.columns
@@ -451,10 +476,10 @@ def _feedback_features(data: DatasetBundle, keys: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=keys.index)
     out["feedback_365d"] = recent.groupby(row).sum().reindex(keys.index).fillna(0).astype(float)
     if "complaint" in cols:
-        complaint = value._as_bool(joined["complaint"]).fillna(False).astype(bool)
+        complaint = as_bool(joined["complaint"]).fillna(False).astype(bool)
         out["complaints"] = complaint.groupby(row).sum().reindex(keys.index).fillna(0).astype(float)
         if "resolved" in cols:
-            open_ = complaint & ~value._as_bool(joined["resolved"]).fillna(False).astype(bool)
+            open_ = complaint & ~as_bool(joined["resolved"]).fillna(False).astype(bool)
             out["unresolved_complaints"] = (
                 open_.groupby(row).sum().reindex(keys.index).fillna(0).astype(float)
             )
@@ -735,7 +760,7 @@ def _leakage(X: pd.DataFrame, y: pd.Series) -> list[Msg]:
 def _result(
     data: DatasetBundle,
     params: ChurnParams,
-    rows: value._Rows,
+    rows: Rows,
     used: pd.DataFrame,
     as_of: date,
     scored: _Scored,
@@ -773,7 +798,7 @@ def _result(
         "customers_at_high_risk": counts["high"],
         "customers_at_medium_risk": counts["medium"],
         "customers_at_low_risk": counts["low"],
-        "share_at_high_risk": value._ratio(counts["high"], len(frame)),
+        "share_at_high_risk": ratio(counts["high"], len(frame)),
         "revenue_at_risk": revenue_at_risk,
         "revenue_at_risk_basis": basis_name,
         "average_churn_probability": fact(frame["churn_probability"].mean()),
@@ -802,11 +827,11 @@ def _result(
     if scored.facts.get("already_churned"):
         lines.append(say(T.ALREADY_CHURNED, count=num_text(scored.facts["already_churned"])))
     tx = rows.tx
-    names = value._names(data, tx)
+    names = customer_names(data, tx)
     tables = []
     charts = []
     if params.group_by is not None:
-        attribute = value._clv_attribute(data, tx, params.group_by).reindex(frame.index)
+        attribute = customer_attribute(data, tx, params.group_by).reindex(frame.index)
         keys = attribute.fillna(VT.UNKNOWN).rename(params.group_by)
         grouped = frame.assign(_high=high, _stake=at_stake.where(high, 0.0)).groupby(keys, sort=False)
         table = grouped.agg(
@@ -819,31 +844,31 @@ def _result(
         table = table.sort_values("share_at_high_risk", ascending=params.order == "bottom", kind="stable")
         table = table.head(params.n).reset_index()
         labels = [str(v) for v in table[params.group_by]]
-        items = value._items(labels, [pct_text(v) for v in table["share_at_high_risk"]], more=False)
-        lines.append(say(T.GROUP, dimension=value._dim_name(params.group_by), items=items))
+        items = items_text(labels, [pct_text(v) for v in table["share_at_high_risk"]], more=False)
+        lines.append(say(T.GROUP, dimension=dim_name(params.group_by), items=items))
         facts["groups"] = len(table)
         tables.append(Table(f"churn_risk_by_{params.group_by}", table))
         charts.append(
-            value._bar_chart(
+            bar_chart(
                 labels,
                 table["share_at_high_risk"],
-                say(T.CHART_GROUP, dimension=value._dim_name(params.group_by)),
+                say(T.CHART_GROUP, dimension=dim_name(params.group_by)),
             )
         )
         listing = frame.head(0)
     else:
         listing = frame
         if params.customer:
-            matched = value._match_customers(data, tx, names, params.customer)
+            matched = match_customers(data, tx, names, params.customer)
             listing = frame.loc[frame.index.isin(matched)]
             if listing.empty:
-                raise value._no_tx_for(matched, names, rows)
+                raise no_tx_for(matched, names, rows)
         elif params.risk_level is not None:
             listing = frame.loc[frame["risk_level"] == params.risk_level].head(params.n)
         else:
             listing = frame.head(params.n) if params.order == "top" else frame.iloc[::-1].head(params.n)
-        out = value._with_names(listing, names)
-        labels = [value._plain_label(c, n) for c, n in zip(out[_ID], value._name_column(out), strict=True)]
+        out = with_names(listing, names)
+        labels = [plain_label(c, n) for c, n in zip(out[_ID], name_column(out), strict=True)]
         lines.append(_listing_line(out, labels, params, as_of))
         tables.append(Table("churn_risk", out))
     facts["listed"] = len(listing) if params.group_by is None else facts.get("groups", 0)
@@ -877,7 +902,7 @@ def _result(
 def _listing_line(out: pd.DataFrame, labels: list[str], params: ChurnParams, as_of: date) -> Msg:
     if params.customer:
         parts = []
-        for label, (_, row) in zip(labels, out.head(value.MAX_SUMMARY_ITEMS).iterrows(), strict=False):
+        for label, (_, row) in zip(labels, out.head(MAX_SUMMARY_ITEMS).iterrows(), strict=False):
             prob = row["churn_probability"]
             parts.append(
                 say(
@@ -893,8 +918,8 @@ def _listing_line(out: pd.DataFrame, labels: list[str], params: ChurnParams, as_
     values = [
         pct_text(p) if pd.notna(p) else say(T.ITEM_RULE, days=num_text(d))
         for p, d in zip(out["churn_probability"], out["days_since_last_purchase"], strict=True)
-    ][: value.MAX_SUMMARY_ITEMS]
-    items = value._items(labels, values, more=len(out) > value.MAX_SUMMARY_ITEMS)
+    ][:MAX_SUMMARY_ITEMS]
+    items = items_text(labels, values, more=len(out) > MAX_SUMMARY_ITEMS)
     if params.risk_level is not None:
         level = T.RISK_LEVELS[params.risk_level]
         if out.empty:
@@ -915,7 +940,7 @@ def _findings(
     flagged = frame.index[high.to_numpy()]
     if not len(flagged):
         return []
-    ids = value._ids(at_stake.loc[flagged].sort_values(ascending=False, kind="stable").index)
+    ids = customer_ids(at_stake.loc[flagged].sort_values(ascending=False, kind="stable").index)
     share = len(flagged) / len(frame)
     findings = [
         Finding(
@@ -935,7 +960,7 @@ def _findings(
                     T.FINDING_REVENUE,
                     amount=money_text(amount),
                     basis=basis,
-                    share=pct_text(value._ratio(amount, total)),
+                    share=pct_text(ratio(amount, total)),
                 ),
                 ids,
                 amount,
@@ -957,7 +982,7 @@ def _findings(
                     basis=basis,
                     amount=money_text(valuable.sum()),
                 ),
-                value._ids(valuable.index),
+                customer_ids(valuable.index),
                 float(valuable.sum()),
                 "churn_probability",
                 threshold,

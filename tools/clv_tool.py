@@ -68,11 +68,36 @@ from prompts import value as VT
 from tools import clv as models
 from tools import value
 from tools.bundle import DatasetBundle
+from tools.charts import bar_chart
+from tools.customer_rows import (
+    PERIODS,
+    Rows,
+    customer_attribute,
+    customer_ids,
+    customer_names,
+    dim_name,
+    match_customers,
+    name_column,
+    no_tx_for,
+    plain_label,
+    prepare,
+    with_names,
+)
 from tools.errors import ToolInputError
 from tools.params import RankParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
-from tools.wording import fact, iso, money_text, num_text, pct_text, say, sentences
+from tools.wording import (
+    MAX_SUMMARY_ITEMS,
+    fact,
+    iso,
+    items_text,
+    money_text,
+    num_text,
+    pct_text,
+    say,
+    sentences,
+)
 
 Model = Literal["bgnbd", "mbgnbd", "pareto_nbd", "historical"]
 TimeUnit = Literal["D", "W", "M"]
@@ -146,9 +171,9 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
     if params.model == "historical":
         return _historical(data, params, [])
-    if params.group_by in value._PERIODS:
-        raise ToolInputError(say(VT.CLV_DIMENSION, dimension=value._dim_name(params.group_by)))
-    rows = value._prepare(data, tx, params.start, params.end, params.currency)
+    if params.group_by in PERIODS:
+        raise ToolInputError(say(VT.CLV_DIMENSION, dimension=dim_name(params.group_by)))
+    rows = prepare(data, tx, params.start, params.end, params.currency)
     used = rows.tx
     purchases = used.loc[used["revenue"].to_numpy() >= 0]
     last_date = rows.last_date
@@ -242,7 +267,7 @@ def _spend(
 def _predictive(
     data: DatasetBundle,
     params: CLVParams,
-    rows: value._Rows,
+    rows: Rows,
     purchases: pd.DataFrame,
     fit: _Fit,
     cal_end: date,
@@ -274,8 +299,8 @@ def _predictive(
         index=summary.index.rename(_ID),
     )
     tx = rows.tx
-    names = value._names(data, tx)
-    matched = value._match_customers(data, tx, names, params.customer) if params.customer else None
+    names = customer_names(data, tx)
+    matched = match_customers(data, tx, names, params.customer) if params.customer else None
     ranked = table.sort_values("clv", ascending=False, kind="stable")
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
     name = T.MODEL_NAMES[params.model]
@@ -303,27 +328,25 @@ def _predictive(
     charts: list[Chart] = []
     if params.group_by is not None:
         members = ranked if matched is None else ranked.loc[ranked.index.isin(matched)]
-        attribute = value._clv_attribute(data, tx, params.group_by).reindex(members.index)
+        attribute = customer_attribute(data, tx, params.group_by).reindex(members.index)
         frame = _groups(members, attribute, params.group_by, params.order, params.n)
         labels = [str(v) for v in frame[params.group_by]]
         facts["groups"] = int(attribute.fillna(VT.UNKNOWN).nunique())
-        items = value._items(labels, [money_text(v) for v in frame["average_clv"]], more=False)
-        head = say(T.GROUP, dimension=value._dim_name(params.group_by), items=items)
+        items = items_text(labels, [money_text(v) for v in frame["average_clv"]], more=False)
+        head = say(T.GROUP, dimension=dim_name(params.group_by), items=items)
         tables.append(Table(f"clv_by_{params.group_by}", frame))
         chart_values, dimension = frame["average_clv"], params.group_by
     else:
         if matched is not None:
             listing = ranked.loc[ranked.index.isin(matched)]
             if listing.empty:
-                raise value._no_tx_for(matched, names, rows)
+                raise no_tx_for(matched, names, rows)
         elif params.order == "top":
             listing = ranked.head(params.n)
         else:
             listing = ranked.iloc[::-1].head(params.n)
-        frame = value._with_names(listing, names)
-        labels = [
-            value._plain_label(c, n) for c, n in zip(frame[_ID], value._name_column(frame), strict=True)
-        ]
+        frame = with_names(listing, names)
+        labels = [plain_label(c, n) for c, n in zip(frame[_ID], name_column(frame), strict=True)]
         head = _listing_summary(frame, labels, params, len(table))
         if matched is not None and len(frame) == 1:
             facts |= {
@@ -333,7 +356,7 @@ def _predictive(
         tables.append(Table("customer_lifetime_value", frame))
         chart_values, dimension = frame["clv"], "customer"
     facts["listed"] = len(frame)
-    charts.append(value._bar_chart(labels, chart_values, say(T.CHART, dimension=value._dim_name(dimension))))
+    charts.append(bar_chart(labels, chart_values, say(T.CHART, dimension=dim_name(dimension))))
     lines = [
         say(
             T.SUMMARY,
@@ -355,7 +378,7 @@ def _predictive(
         if segment is not None:
             tables.append(Table("clv_by_segment", segment))
             seg_labels = [str(v) for v in segment["segment"]]
-            charts.append(value._bar_chart(seg_labels, segment["average_clv"], T.CHART_SEGMENT))
+            charts.append(bar_chart(seg_labels, segment["average_clv"], T.CHART_SEGMENT))
     warns = list(rows.warnings) + fit.notes
     if fit.gamma is None:
         warns.append(fit.spend_note)
@@ -497,14 +520,12 @@ def _listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVParams, 
                     rank=num_text(row["rank"]),
                     customers=num_text(customers),
                 )
-                for label, (_, row) in zip(
-                    labels, frame.head(value.MAX_SUMMARY_ITEMS).iterrows(), strict=False
-                )
+                for label, (_, row) in zip(labels, frame.head(MAX_SUMMARY_ITEMS).iterrows(), strict=False)
             ]
         )
-    values = [money_text(v) for v in frame["clv"].head(value.MAX_SUMMARY_ITEMS)]
+    values = [money_text(v) for v in frame["clv"].head(MAX_SUMMARY_ITEMS)]
     template = T.TOP if params.order == "top" else T.BOTTOM
-    return say(template, items=value._items(labels, values, more=len(frame) > value.MAX_SUMMARY_ITEMS))
+    return say(template, items=items_text(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS))
 
 
 def _holdout_chart(holdout: pd.DataFrame) -> Chart:
@@ -545,7 +566,7 @@ def _findings(cal_rows: pd.DataFrame, table: pd.DataFrame, cal_end: date) -> lis
                 amount=money_text(amount),
                 end=cal_end.isoformat(),
             ),
-            value._ids(flagged.index),
+            customer_ids(flagged.index),
             amount,
             "p_alive",
             AT_RISK_P_ALIVE,

@@ -44,11 +44,11 @@ from prompts import satisfaction as T
 from prompts import value as VT
 from tools import aggregate
 from tools.bundle import DatasetBundle
+from tools.customer_rows import as_bool
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
-from tools.value import _as_bool
 from tools.wording import fact, join, num_text, pct_text, say, sentences
 
 LOW_CSAT = 2
@@ -162,7 +162,7 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
     warnings: list[Msg] = []
     assumptions: list[Msg] = []
     if "complaint" in fb.columns:
-        fb["complaint"] = _as_bool(fb["complaint"]).fillna(False).astype(bool)
+        fb["complaint"] = as_bool(fb["complaint"]).fillna(False).astype(bool)
     else:
         warnings.append(T.NO_COMPLAINT)
     scale: str | None = None
@@ -272,7 +272,7 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
             hours = pd.to_numeric(complaints["response_hours"], errors="coerce").dropna()
             if len(hours):
                 resolved = (
-                    float(_as_bool(complaints["resolved"]).fillna(False).astype(bool).mean())
+                    float(as_bool(complaints["resolved"]).fillna(False).astype(bool).mean())
                     if "resolved" in complaints.columns
                     else None
                 )
@@ -439,7 +439,7 @@ def _pareto(complaints: pd.DataFrame) -> pd.DataFrame:
         hours = pd.to_numeric(complaints["response_hours"], errors="coerce")
         out["median_response_hours"] = out["category"].map(hours.groupby(cat).median())
     if "resolved" in complaints.columns:
-        resolved = _as_bool(complaints["resolved"]).fillna(False).astype(float)
+        resolved = as_bool(complaints["resolved"]).fillna(False).astype(float)
         out["resolved_rate"] = out["category"].map(resolved.groupby(cat).mean())
     return out
 
@@ -459,7 +459,7 @@ def _churn_split(
     if scale is not None:
         flag |= fb["score"] <= (LOW_CSAT if scale == "csat" else LOW_NPS)
     cust = customers.drop_duplicates("customer_id").set_index("customer_id")
-    churned = _as_bool(cust["churned"])
+    churned = as_bool(cust["churned"])
     known = churned.notna()
     flagged_ids = set(fb.loc[flag, "customer_id"].astype("str"))
     with_feedback = set(fb["customer_id"].astype("str"))

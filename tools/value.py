@@ -17,16 +17,18 @@ Common behaviour
 - ``customer`` (an exact id or name, case-insensitive, else a partial name matching at most
   MAX_NAME_MATCHES customers) restricts the listing; ids never match partially; an unknown customer
   raises ToolInputError with the closest ids and names.
+
+Period filter, currencies, names and customer matching live in ``tools.customer_rows`` (shared with
+clv_tool and churn); list and chart helpers in ``tools.wording`` and ``tools.charts``.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -36,12 +38,42 @@ from pydantic import Field
 from prompts import value as T
 from tools import aggregate
 from tools.bundle import KIND_NAMES, KINDS, REQUIRED, DatasetBundle
+from tools.charts import bar_chart
+from tools.customer_rows import (
+    PERIODS,
+    Names,
+    as_bool,
+    cost_warnings,
+    customer_attribute,
+    customer_ids,
+    customer_names,
+    customers_column,
+    dim_name,
+    match_customers,
+    name_column,
+    no_tx_for,
+    plain_label,
+    prepare,
+    with_names,
+)
 from tools.errors import ToolInputError
 from tools.formatting import pct
 from tools.params import PeriodParams, RankParams, ToolParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.text import Msg
-from tools.wording import fact, iso, join, money_text, num_text, pct_text, say, sentences
+from tools.wording import (
+    MAX_SUMMARY_ITEMS,
+    fact,
+    iso,
+    items_text,
+    join,
+    money_text,
+    num_text,
+    pct_text,
+    ratio,
+    say,
+    sentences,
+)
 
 ProfitMetric = Literal[
     "profit", "revenue", "gross_profit", "net_profit", "margin", "cost", "cost_to_serve", "orders"
@@ -80,13 +112,8 @@ CHURN_WINDOW_DAYS = 365
 #: OVERDUE_FACTOR x the customer's usual interval (365.25 / purchases_per_year) and OVERDUE_MIN_DAYS.
 OVERDUE_FACTOR = 2.0
 OVERDUE_MIN_DAYS = 90
-MAX_SUMMARY_ITEMS = 10
-MAX_CHART_BARS = 50
 MAX_CURVE_POINTS = 500
-MAX_NAME_MATCHES = 20
-MAX_NAME_LOOKUP = 1_000
 _ID = "customer_id"
-_PERIODS = tuple(aggregate.PERIOD_FREQ)
 
 
 class OverviewParams(ToolParams):
@@ -299,7 +326,7 @@ def _transaction_notes(data: DatasetBundle) -> list[Msg]:
         if refunds:
             notes.append(say(T.NOTE_REFUNDS, count=num_text(refunds)))
         if "cost" in tx.columns:
-            notes.extend(_cost_warnings(tx))
+            notes.extend(cost_warnings(tx))
         else:
             notes.append(T.NOTE_NO_COST)
     if "currency" in tx.columns:
@@ -366,16 +393,16 @@ def customer_profitability(data: DatasetBundle, params: ProfitabilityParams) -> 
     name = T.METRICS[params.metric]
     purpose = Msg(f"rank customers by {name.en}", f"按{name.zh}给客户排名")
     tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
-    rows = _prepare(data, tx, params.start, params.end, params.currency, split=True)
+    rows = prepare(data, tx, params.start, params.end, params.currency, split=True)
     metric, metric_warnings = _profit_metric(params.metric, rows.tx_columns)
-    names = _names(data, tx)
+    names = customer_names(data, tx)
     parts_used = rows.parts
     matched = None
     if params.customer:
-        matched = _match_customers(data, tx, names, params.customer)
+        matched = match_customers(data, tx, names, params.customer)
         parts_used = [(c, p) for c, p in rows.parts if p[_ID].isin(matched).any()]
         if not parts_used:
-            raise _no_tx_for(matched, names, rows)
+            raise no_tx_for(matched, names, rows)
     parts = [
         _profitability_part(data, part, currency, params, metric, names, matched)
         for currency, part in parts_used
@@ -402,7 +429,7 @@ def _profitability_part(
     currency: str | None,
     params: ProfitabilityParams,
     metric: str,
-    names: _Names,
+    names: Names,
     matched: list[str] | None,
 ) -> _Part:
     totals = aggregate.customer_totals(tx)
@@ -419,15 +446,15 @@ def _profitability_part(
             listing = ranked.head(params.n)
         else:
             listing = ranked.loc[ranked[metric].notna()].iloc[::-1].head(params.n)
-        frame = _with_names(listing, names)
+        frame = with_names(listing, names)
         dimension = "customer"
-        labels = [_plain_label(cid, name) for cid, name in zip(frame[_ID], _name_column(frame), strict=True)]
+        labels = [plain_label(cid, name) for cid, name in zip(frame[_ID], name_column(frame), strict=True)]
     else:
         rows = tx if matched is None else tx.loc[tx[_ID].isin(matched)]
         groups = _group_frame(data, rows, totals if matched is None else None, params.group_by)
         groups = groups.rename(columns={"service_cost": "cost_to_serve"})
         ranked = _ranked(groups, metric, share_of)
-        if params.group_by in _PERIODS:
+        if params.group_by in PERIODS:
             listing = ranked.sort_index()
         elif params.order == "top":
             listing = ranked.head(params.n)
@@ -442,8 +469,8 @@ def _profitability_part(
     frame = frame[[c for c in columns if c in frame.columns]]
     facts |= {
         "listed": len(frame),
-        "listed_revenue_share": _ratio(frame["revenue"].sum(), ranked["revenue"].sum()),
-        "listed_profit_share": _ratio(frame["profit"].sum(), ranked["profit"].sum()) if has_cost else None,
+        "listed_revenue_share": ratio(frame["revenue"].sum(), ranked["revenue"].sum()),
+        "listed_profit_share": ratio(frame["profit"].sum(), ranked["profit"].sum()) if has_cost else None,
         "metric": metric,
     }
     summary = _profitability_summary(frame, labels, params, metric, dimension, facts, has_cost)
@@ -455,10 +482,10 @@ def _profitability_part(
             "customer_share_of_profit": fact(row["share_of_profit"]) if has_cost else None,
             "customer_rank": int(row["rank"]),
         }
-    chart = _bar_chart(
+    chart = bar_chart(
         labels,
         frame[metric],
-        say(T.PROFITABILITY_CHART, metric=T.METRICS[metric], dimension=_dim_name(dimension)),
+        say(T.PROFITABILITY_CHART, metric=T.METRICS[metric], dimension=dim_name(dimension)),
     )
     table = Table(
         "customer_profitability" if dimension == "customer" else f"profitability_by_{dimension}", frame
@@ -489,7 +516,7 @@ def _profit_facts(per: pd.DataFrame) -> dict[str, FactValue]:
     total_profit = per["profit"].sum()
     return facts | {
         "total_profit": fact(total_profit),
-        "margin": _ratio(total_profit, per["revenue"].sum()),
+        "margin": ratio(total_profit, per["revenue"].sum()),
         "loss_making_customers": len(losses),
         "loss_making_profit": fact(-losses.sum()),
     }
@@ -515,7 +542,7 @@ def _profit_findings(per: pd.DataFrame) -> list[Finding]:
                         threshold=pct_text(HIGH_COST_TO_SERVE_SHARE),
                         amount=money_text(flagged.sum()),
                     ),
-                    _ids(flagged.index),
+                    customer_ids(flagged.index),
                     fact(flagged.sum()),
                     "cost_to_serve_share_of_gross_profit",
                     HIGH_COST_TO_SERVE_SHARE,
@@ -533,7 +560,7 @@ def _loss_finding(profit: pd.Series) -> Finding | None:
     return Finding(
         "loss_making_customers",
         say(T.FINDING_LOSS_MAKING, count=num_text(len(losses)), amount=money_text(destroyed)),
-        _ids(losses.index),
+        customer_ids(losses.index),
         fact(destroyed),
         "profit",
         0.0,
@@ -550,22 +577,22 @@ def _profitability_summary(
     has_cost: bool,
 ) -> Msg:
     values = [_metric_value(metric, v) for v in frame[metric].head(MAX_SUMMARY_ITEMS)]
-    items = _items(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS)
+    items = items_text(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS)
     name = T.METRICS[metric]
-    if dimension in _PERIODS and len(frame):
+    if dimension in PERIODS and len(frame):
         best = frame.loc[frame["rank"].idxmin()]
         worst = frame.loc[frame["rank"].idxmax()]
         head = say(
             T.GROUP_PERIODS,
             metric=name,
-            dimension=_dim_name(dimension),
+            dimension=dim_name(dimension),
             best=say(T.ITEM, label=str(best[dimension]), value=_metric_value(metric, best[metric])),
             worst=say(T.ITEM, label=str(worst[dimension]), value=_metric_value(metric, worst[metric])),
             count=num_text(len(frame)),
         )
     elif dimension != "customer":
         template = T.GROUP_TOP if params.order == "top" else T.GROUP_BOTTOM
-        head = say(template, metric=name, dimension=_dim_name(dimension), items=items)
+        head = say(template, metric=name, dimension=dim_name(dimension), items=items)
     elif params.customer is not None:
         template = T.CUSTOMER_PROFIT if has_cost else T.CUSTOMER_REVENUE
         head = sentences(
@@ -615,33 +642,17 @@ def _group_frame(data: DatasetBundle, tx: pd.DataFrame, per: pd.DataFrame | None
 
     ``per`` (per-customer totals of ``tx``) is reused for customer attributes when given.
     """
-    if by in _PERIODS:
+    if by in PERIODS:
         return aggregate.period_totals(tx, by)
     if by in tx.columns:
         out = aggregate.group_totals(tx, by)
     else:
-        attribute = _customer_attribute(data, tx, by)
+        attribute = customers_column(data, tx, by)
         per = aggregate.customer_totals(tx) if per is None else per
         out = aggregate.rollup(per, attribute.reindex(per.index).rename(by))
     out.index = out.index.fillna(T.UNKNOWN)
     out.index.name = by
     return out
-
-
-def _customer_attribute(data: DatasetBundle, tx: pd.DataFrame, by: str) -> pd.Series:
-    """A customers-table column by customer_id, or ToolInputError naming the dimension and what is loaded."""
-    customers = data.get("customers")
-    if customers is not None and by in customers.columns and _ID in customers.columns:
-        return customers[[_ID, by]].drop_duplicates(_ID).set_index(_ID)[by]
-    loaded = ", ".join(map(str, customers.columns)) if customers is not None else None
-    raise ToolInputError(
-        say(
-            T.UNKNOWN_DIMENSION,
-            dimension=by,
-            tx_columns=", ".join(map(str, tx.columns)),
-            customer_columns=loaded if loaded is not None else T.NOT_LOADED,
-        )
-    )
 
 
 # --- profit_concentration --------------------------------------------------------------------------
@@ -673,7 +684,7 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
     """
     purpose = Msg("draw the whale curve", "绘制鲸鱼曲线")
     tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
-    rows = _prepare(data, tx, params.start, params.end, params.currency)
+    rows = prepare(data, tx, params.start, params.end, params.currency)
     per = aggregate.customer_totals(rows.tx)
     metric = "profit" if "profit" in per.columns else "revenue"
     warnings = rows.warnings + ([] if metric == "profit" else [T.NO_COST])
@@ -693,7 +704,7 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
         values <= 0, "C", np.where(before < ABC_LIMITS[0], "A", np.where(before < ABC_LIMITS[1], "B", "C"))
     )
     peak = int(np.argmax(cumulative))
-    names = _names(data, tx)
+    names = customer_names(data, tx)
     columns = {"rank": np.arange(1, n + 1), "revenue": per["revenue"].to_numpy()[order]}
     columns |= {
         metric: values,
@@ -702,7 +713,7 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
         "cumulative_customer_share": customer_share,
         "abc_class": abc,
     }
-    table = _with_names(pd.DataFrame(columns, index=ids), names)
+    table = with_names(pd.DataFrame(columns, index=ids), names)
     abc_table = _abc_table(abc, values, total, metric)
     top_share = float(shares[top_k - 1]) if total > 0 else None
     loss = _loss_finding(per["profit"]) if metric == "profit" else None
@@ -739,7 +750,7 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
                     metric=T.METRICS[metric],
                     threshold=pct_text(HIGH_CONCENTRATION_SHARE),
                 ),
-                _ids(ids[:top_k]),
+                customer_ids(ids[:top_k]),
                 fact(cumulative[top_k - 1]),
                 "top_20pct_profit_share",
                 HIGH_CONCENTRATION_SHARE,
@@ -864,7 +875,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
     end = params.end
     if params.as_of is not None and (end is None or params.as_of < end):
         end = params.as_of
-    rows = _prepare(data, tx, params.start, end, params.currency)
+    rows = prepare(data, tx, params.start, end, params.currency)
     as_of = params.as_of or rows.last_date + timedelta(days=1)
     per, warnings = _purchasers(aggregate.customer_totals(rows.tx), rows.warnings)
     rfm = pd.DataFrame(
@@ -882,10 +893,10 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
     rfm["segment"] = grid[rfm["r_score"].to_numpy(), rfm["fm_score"].to_numpy()]
     if len(rfm) < 5:
         warnings.append(say(T.FEW_CUSTOMERS, count=num_text(len(rfm))))
-    names = _names(data, tx)
+    names = customer_names(data, tx)
     segments = _segment_table(rfm)
     chosen = rfm if params.segment is None else rfm.loc[rfm["segment"] == params.segment]
-    listing = _with_names(chosen.nlargest(params.n, "monetary", keep="first"), names)
+    listing = with_names(chosen.nlargest(params.n, "monetary", keep="first"), names)
     at_risk = rfm.loc[rfm["segment"].isin(AT_RISK_SEGMENTS)].sort_values(
         "monetary", ascending=False, kind="stable"
     )
@@ -900,12 +911,12 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
     for segment in SEGMENT_ORDER:
         facts[f"{_snake(segment)}_customers"] = int(counts.get(segment, 0))
     facts |= {
-        "champions_revenue_share": _ratio(
+        "champions_revenue_share": ratio(
             rfm.loc[rfm["segment"] == "Champions", "monetary"].sum(), total_revenue
         ),
         "at_risk_valuable_customers": len(at_risk),
         "at_risk_valuable_revenue": fact(at_risk["monetary"].sum()),
-        "at_risk_valuable_revenue_share": _ratio(at_risk["monetary"].sum(), total_revenue),
+        "at_risk_valuable_revenue_share": ratio(at_risk["monetary"].sum(), total_revenue),
         "listed": len(listing),
     }
     findings = []
@@ -919,7 +930,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
                     threshold=AT_RISK_MAX_R,
                     amount=money_text(at_risk["monetary"].sum()),
                 ),
-                _ids(at_risk.index),
+                customer_ids(at_risk.index),
                 fact(at_risk["monetary"].sum()),
                 "r_score",
                 float(AT_RISK_MAX_R),
@@ -968,14 +979,14 @@ def _rfm_summary(
         row = segments.loc[segments["segment"] == params.segment]
         if row.empty:
             return say(T.RFM_SEGMENT_EMPTY, segment=name)
-        labels = [_plain_label(c, n) for c, n in zip(listing[_ID], _name_column(listing), strict=True)]
+        labels = [plain_label(c, n) for c, n in zip(listing[_ID], name_column(listing), strict=True)]
         values = [money_text(v) for v in listing["monetary"].head(MAX_SUMMARY_ITEMS)]
         return say(
             T.RFM_SEGMENT_LIST,
             segment=name,
             count=num_text(row["customers"].iloc[0]),
             revenue_share=pct_text(row["revenue_share"].iloc[0]),
-            items=_items(labels, values, more=len(listing) > MAX_SUMMARY_ITEMS),
+            items=items_text(labels, values, more=len(listing) > MAX_SUMMARY_ITEMS),
         )
     largest = segments.sort_values("customers", ascending=False, kind="stable").head(3)
     items = join(
@@ -1048,9 +1059,9 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     """
     purpose = Msg("estimate customer lifetime value", "估算客户终身价值")
     tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
-    if params.group_by in _PERIODS:
-        raise ToolInputError(say(T.CLV_DIMENSION, dimension=_dim_name(params.group_by)))
-    rows = _prepare(data, tx, params.start, params.end, params.currency)
+    if params.group_by in PERIODS:
+        raise ToolInputError(say(T.CLV_DIMENSION, dimension=dim_name(params.group_by)))
+    rows = prepare(data, tx, params.start, params.end, params.currency)
     as_of = rows.last_date + timedelta(days=1)
     per, warnings = _purchasers(aggregate.customer_totals(rows.tx), rows.warnings)
     assumptions = list(rows.assumptions)
@@ -1075,15 +1086,15 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         }
     )
     clv["clv"] = clv["aov"] * clv["purchases_per_year"] * margin * lifetime
-    names = _names(data, tx)
-    matched = _match_customers(data, tx, names, params.customer) if params.customer else None
+    names = customer_names(data, tx)
+    matched = match_customers(data, tx, names, params.customer) if params.customer else None
     ranked = _ranked(clv, "clv", "revenue").drop(columns="share_of_revenue")
     facts: dict[str, FactValue] = {
         "customers": len(clv),
         "total_clv": fact(clv["clv"].sum()),
         "average_clv": fact(clv["clv"].mean()),
         "median_clv": fact(clv["clv"].median()),
-        "aov": _ratio(clv["revenue"].sum(), clv["orders"].sum()),
+        "aov": ratio(clv["revenue"].sum(), clv["orders"].sum()),
         "purchases_per_year": fact(clv["purchases_per_year"].mean()),
         "margin": fact(margin),
         "lifetime_years": fact(lifetime),
@@ -1091,25 +1102,25 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     }
     if params.group_by is not None:
         members = ranked if matched is None else ranked.loc[ranked.index.isin(matched)]
-        attribute = _clv_attribute(data, rows.tx, params.group_by).reindex(members.index)
+        attribute = customer_attribute(data, rows.tx, params.group_by).reindex(members.index)
         frame = _clv_groups(members, attribute, params)
         labels = [str(v) for v in frame[params.group_by]]
         facts["groups"] = int(attribute.fillna(T.UNKNOWN).nunique())
-        items = _items(labels, [money_text(v) for v in frame["average_clv"]], more=False)
-        head = say(T.CLV_GROUP, dimension=_dim_name(params.group_by), items=items)
+        items = items_text(labels, [money_text(v) for v in frame["average_clv"]], more=False)
+        head = say(T.CLV_GROUP, dimension=dim_name(params.group_by), items=items)
         chart_values, dimension = frame["average_clv"], params.group_by
         table = Table(f"clv_by_{params.group_by}", frame)
     else:
         if matched is not None:
             listing = ranked.loc[ranked.index.isin(matched)]
             if listing.empty:
-                raise _no_tx_for(matched, names, rows)
+                raise no_tx_for(matched, names, rows)
         elif params.order == "top":
             listing = ranked.head(params.n)
         else:
             listing = ranked.iloc[::-1].head(params.n)
-        frame = _with_names(listing, names)
-        labels = [_plain_label(c, n) for c, n in zip(frame[_ID], _name_column(frame), strict=True)]
+        frame = with_names(listing, names)
+        labels = [plain_label(c, n) for c, n in zip(frame[_ID], name_column(frame), strict=True)]
         head = _clv_listing_summary(frame, labels, params, len(clv))
         if matched is not None and len(frame) == 1:
             facts |= {
@@ -1130,7 +1141,7 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         lifetime=num_text(lifetime),
     )
     findings = _clv_findings(clv, per["last_date"], as_of)
-    chart = _bar_chart(labels, chart_values, say(T.CLV_CHART, dimension=_dim_name(dimension)))
+    chart = bar_chart(labels, chart_values, say(T.CLV_CHART, dimension=dim_name(dimension)))
     method = Method(
         T.CLV_FORMULA.format(min_years=MIN_OBSERVED_YEARS),
         params.model_dump(mode="json"),
@@ -1213,7 +1224,7 @@ def _churn_from_flags(
 ) -> tuple[int, float] | None:
     """(churned customers, customer-years observed) from the customers table, or None when unusable."""
     frame = customers.drop_duplicates(_ID).set_index(_ID)
-    churned = _as_bool(frame["churned"])
+    churned = as_bool(frame["churned"])
     first = per["first_date"].reindex(frame.index)
     last = per["last_date"].reindex(frame.index)
     start = frame["signup_date"].fillna(first) if "signup_date" in frame.columns else first
@@ -1225,28 +1236,6 @@ def _churn_from_flags(
     if years <= 0:
         return None
     return int(churned.loc[usable].astype(bool).sum()), years
-
-
-def _as_bool(values: pd.Series) -> pd.Series:
-    """A churned-style flag as nullable boolean (bool, 0/1, yes/no, true/false, 是/否)."""
-    if pd.api.types.is_bool_dtype(values):
-        return values.astype("boolean")
-    if pd.api.types.is_numeric_dtype(values):
-        return values.ne(0).astype("boolean").where(values.notna())
-    text = values.astype("str").str.strip().str.casefold()
-    mapping = {"yes": True, "y": True, "true": True, "1": True, "是": True, "no": False, "n": False}
-    mapping |= {"false": False, "0": False, "否": False}
-    return text.map(mapping).astype("boolean")
-
-
-def _clv_attribute(data: DatasetBundle, tx: pd.DataFrame, by: str) -> pd.Series:
-    """Customer attribute for CLV grouping: customers table column, else the customer's main tx value."""
-    customers = data.get("customers")
-    if customers is not None and by in customers.columns and _ID in customers.columns:
-        return customers[[_ID, by]].drop_duplicates(_ID).set_index(_ID)[by]
-    if by in tx.columns:
-        return aggregate.main_value(tx, by)
-    return _customer_attribute(data, tx, by)
 
 
 def _clv_groups(ranked: pd.DataFrame, attribute: pd.Series, params: CLVParams) -> pd.DataFrame:
@@ -1284,7 +1273,7 @@ def _clv_listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVPara
         )
     values = [money_text(v) for v in frame["clv"].head(MAX_SUMMARY_ITEMS)]
     template = T.CLV_TOP if params.order == "top" else T.CLV_BOTTOM
-    return say(template, items=_items(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS))
+    return say(template, items=items_text(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS))
 
 
 def _clv_findings(clv: pd.DataFrame, last_date: pd.Series, as_of: date) -> list[Finding]:
@@ -1306,7 +1295,7 @@ def _clv_findings(clv: pd.DataFrame, last_date: pd.Series, as_of: date) -> list[
                 min_days=OVERDUE_MIN_DAYS,
                 amount=money_text(flagged["clv"].sum()),
             ),
-            _ids(flagged.index),
+            customer_ids(flagged.index),
             fact(flagged["clv"].sum()),
             "recency_over_purchase_interval",
             OVERDUE_FACTOR,
@@ -1317,104 +1306,6 @@ def _clv_findings(clv: pd.DataFrame, last_date: pd.Series, as_of: date) -> list[
 # --- shared helpers --------------------------------------------------------------------------------
 
 
-@dataclass
-class _Rows:
-    """Transaction rows used by a tool: per-currency parts, the notes on them, the last date."""
-
-    parts: list[tuple[str | None, pd.DataFrame]]
-    tx_columns: set[str]
-    rows_used: int
-    last_date: date
-    warnings: list[Msg] = field(default_factory=list)
-    assumptions: list[Msg] = field(default_factory=list)
-
-    @property
-    def tx(self) -> pd.DataFrame:
-        return self.parts[0][1]
-
-
-def _prepare(
-    data: DatasetBundle,
-    tx: pd.DataFrame,
-    start: date | None,
-    end: date | None,
-    currency: str | None,
-    split: bool = False,
-) -> _Rows:
-    """Period filter (empty -> ToolInputError), currency parts, and the notes every value tool states."""
-    if currency is not None:
-        data.require("transactions", ["currency"], Msg("select a currency", "选择币种"))
-    used = aggregate.period_filter(tx, start, end)
-    if used.empty:
-        first, last = (tx["date"].min(), tx["date"].max()) if len(tx) else (None, None)
-        raise ToolInputError(
-            say(
-                T.NO_TX_IN_PERIOD,
-                start=start.isoformat() if start else T.OPEN_START,
-                end=end.isoformat() if end else T.OPEN_END,
-                first=iso(first),
-                last=iso(last),
-            )
-        )
-    parts, warnings = _currency_parts(used, currency, split)
-    scope = parts[0][1] if len(parts) == 1 else used  # the rows actually analysed
-    first, last = scope["date"].min(), scope["date"].max()
-    assumptions = [say(T.PERIOD_USED, start=iso(first), end=iso(last), rows=num_text(len(scope)))]
-    assumptions.append(T.ORDERS_DEFINITION if "order_id" in used.columns else T.ORDERS_DEFINITION_DAYS)
-    if "tax_included" in used.columns:
-        flags = _as_bool(scope["tax_included"]).dropna().unique()
-        if len(flags) == 1:
-            assumptions.append(T.TAX_INCLUDED if bool(flags[0]) else T.TAX_EXCLUDED)
-        elif len(flags) > 1:
-            warnings.append(T.TAX_MIXED)
-    if "cost" in used.columns:
-        warnings.extend(_cost_warnings(scope))
-    return _Rows(parts, set(used.columns), len(scope), last.date(), warnings, assumptions)
-
-
-def _cost_warnings(tx: pd.DataFrame) -> list[Msg]:
-    missing = int(tx["cost"].isna().sum())
-    if not missing:
-        return []
-    return [say(T.COST_MISSING_ROWS, count=num_text(missing), rows=num_text(len(tx)))]
-
-
-def _currency_parts(
-    tx: pd.DataFrame, requested: str | None, split: bool
-) -> tuple[list[tuple[str | None, pd.DataFrame]], list[Msg]]:
-    """One part per currency when ``split``, else the requested (or most common) currency, with a warning."""
-    if "currency" not in tx.columns:
-        return [(None, tx)], []
-    counts = tx["currency"].value_counts(dropna=False)
-    codes = [T.UNKNOWN if pd.isna(c) else str(c) for c in counts.index]
-    listed = ", ".join(codes)
-    if requested is not None:
-        wanted = [c for c in codes if c.casefold() == requested.strip().casefold()]
-        if not wanted:
-            raise ToolInputError(say(T.UNKNOWN_CURRENCY, currency=requested, currencies=listed))
-        return [(wanted[0], tx.loc[tx["currency"] == wanted[0]])], []
-    if len(codes) == 1:
-        return [(codes[0], tx)], []
-
-    def rows_of(code: str) -> pd.DataFrame:
-        return tx.loc[tx["currency"].isna()] if code == T.UNKNOWN else tx.loc[tx["currency"] == code]
-
-    if split:
-        return [(c, rows_of(c)) for c in codes], [
-            say(T.CURRENCY_SPLIT, count=num_text(len(codes)), currencies=listed)
-        ]
-    chosen = rows_of(codes[0])
-    warning = say(
-        T.CURRENCY_SELECTED,
-        count=num_text(len(codes)),
-        currencies=listed,
-        currency=codes[0],
-        rows=num_text(len(chosen)),
-        total=num_text(len(tx)),
-    )
-    return [(codes[0], chosen)], [warning]
-
-
 def _purchasers(per: pd.DataFrame, warnings: list[Msg]) -> tuple[pd.DataFrame, list[Msg]]:
     """Customers with at least one purchase (revenue > 0); the others are left out with a warning."""
     buyers = per["last_date"].notna().to_numpy()
@@ -1423,103 +1314,6 @@ def _purchasers(per: pd.DataFrame, warnings: list[Msg]) -> tuple[pd.DataFrame, l
     if not buyers.any():
         raise ToolInputError(say(T.NO_PURCHASES, count=num_text(len(per))))
     return per.loc[buyers], [*warnings, say(T.NO_PURCHASES, count=num_text(int((~buyers).sum())))]
-
-
-@dataclass
-class _Names:
-    """Customer names (first per id) from ``source`` (customer_id, name), looked up only for the ids shown."""
-
-    source: pd.DataFrame | None
-
-    def of(self, ids: pd.Index | pd.Series | list[str]) -> pd.Series | None:
-        """Names aligned with ``ids`` (missing -> NaN), or None when no names are loaded.
-
-        A short list is looked up with ``isin``; a long one (where Arrow-backed ``isin`` is slow)
-        by indexing every name once.
-        """
-        if self.source is None:
-            return None
-        if len(ids) > MAX_NAME_LOOKUP:
-            return self.all().reindex(ids)
-        found = self.source.loc[self.source[_ID].isin(ids)].drop_duplicates(_ID).set_index(_ID)["name"]
-        return found.reindex(ids)
-
-    def get(self, customer_id: str) -> object:
-        names = self.of([customer_id])
-        return None if names is None else names.iloc[0]
-
-    def all(self) -> pd.Series | None:
-        """Every name by customer_id (for matching a customer query)."""
-        return None if self.source is None else self.source.drop_duplicates(_ID).set_index(_ID)["name"]
-
-
-def _names(data: DatasetBundle, tx: pd.DataFrame) -> _Names:
-    """Customer names: the customers table, else a name column of the transactions."""
-    for frame in (data.get("customers"), tx):
-        if frame is not None and "name" in frame.columns and _ID in frame.columns:
-            return _Names(frame[[_ID, "name"]])
-    return _Names(None)
-
-
-def _with_names(frame: pd.DataFrame, names: _Names) -> pd.DataFrame:
-    """The per-customer ``frame`` (indexed by customer_id) as columns with customer_id (and name) first."""
-    out = frame.rename_axis(_ID).reset_index()
-    found = names.of(out[_ID])
-    if found is not None:
-        out.insert(1 + ("rank" in out.columns), "name", found.to_numpy())
-    if "rank" in out.columns:
-        out.insert(0, "rank", out.pop("rank"))
-    return out
-
-
-def _name_column(frame: pd.DataFrame) -> list[Any]:
-    return list(frame["name"]) if "name" in frame.columns else [None] * len(frame)
-
-
-def _plain_label(customer_id: object, name: object) -> str:
-    """'Acme (C1)' when the customer has a name, else 'C1' (ASCII brackets: used in both languages)."""
-    if isinstance(name, str) and name.strip() and name != customer_id:
-        return f"{name} ({customer_id})"
-    return str(customer_id)
-
-
-def _match_customers(data: DatasetBundle, tx: pd.DataFrame, names: _Names, query: str) -> list[str]:
-    """Ids equal to ``query`` or whose name equals it (case-insensitive), else whose name contains it.
-
-    Ids never match partially (C1 must not pick C10). More than MAX_NAME_MATCHES partial name matches,
-    or none at all, raise ToolInputError (the latter naming the closest ids and names).
-    """
-    ids = pd.Index(tx[_ID].dropna().unique())
-    customers = data.get("customers")
-    if customers is not None and _ID in customers.columns:
-        ids = ids.union(pd.Index(customers[_ID].dropna().unique()), sort=False)
-    ids = ids.astype("str")
-    q = query.strip().casefold()
-    hits = ids[ids.str.casefold() == q]
-    if len(hits):
-        return _ids(hits)
-    every = names.all()
-    known = every.dropna().astype("str") if every is not None else pd.Series([], dtype="str")
-    folded = known.str.strip().str.casefold()
-    for hits in (folded.index[folded == q], folded.index[folded.str.contains(q, regex=False)]):
-        if len(hits) > MAX_NAME_MATCHES:
-            examples = ", ".join(_plain_label(c, known.get(c)) for c in hits[:5])
-            raise ToolInputError(
-                say(T.AMBIGUOUS_CUSTOMER, query=query, count=num_text(len(hits)), matches=examples)
-            )
-        if len(hits):
-            return _ids(hits)
-    candidates = list(dict.fromkeys([*ids, *known]))
-    close = difflib.get_close_matches(query.strip(), candidates, n=5, cutoff=0.6)
-    if close:
-        raise ToolInputError(say(T.UNKNOWN_CUSTOMER, query=query, matches=", ".join(close)))
-    raise ToolInputError(say(T.UNKNOWN_CUSTOMER_NO_CLOSE, query=query))
-
-
-def _no_tx_for(matched: list[str], names: _Names, rows: _Rows) -> ToolInputError:
-    dates = pd.concat([p["date"] for _, p in rows.parts])
-    who = ", ".join(_plain_label(c, names.get(c)) for c in matched[:5])
-    return ToolInputError(say(T.CUSTOMER_NO_TX, customers=who, start=iso(dates.min()), end=iso(dates.max())))
 
 
 @dataclass
@@ -1567,40 +1361,12 @@ def _merge(tool: str, parts: list[_Part], method: Method, warnings: list[Msg]) -
     return ToolResult(tool, summary, facts, tables, charts, method, findings, warnings)
 
 
-def _bar_chart(labels: list[str], values: pd.Series, title: Msg) -> Chart:
-    figure = go.Figure(go.Bar(x=labels[:MAX_CHART_BARS], y=values.to_numpy()[:MAX_CHART_BARS]))
-    figure.update_layout(showlegend=False, xaxis={"type": "category"})
-    return Chart(title, figure)
-
-
-def _items(labels: list[str], values: list[Msg], more: bool) -> Msg:
-    items = join([say(T.ITEM, label=label, value=v) for label, v in zip(labels, values, strict=False)])
-    return Msg(items.en + ("; …" if more else ""), items.zh + ("；…" if more else ""))
-
-
 def _metric_value(metric: str, value: object) -> Msg:
     if metric == "margin":
         return pct_text(value)
     if metric == "orders":
         return num_text(value)
     return money_text(value)
-
-
-def _dim_name(dimension: str) -> Msg:
-    return T.CUSTOMER if dimension == "customer" else T.DIMENSIONS.get(dimension, Msg(dimension, dimension))
-
-
-def _ratio(part: object, whole: object) -> float | None:
-    """part / whole as a python float, None when whole is not positive."""
-    p, w = fact(part), fact(whole)
-    if p is None or w is None or w <= 0:
-        return None
-    return p / w
-
-
-def _ids(index: pd.Index) -> list[str]:
-    """Customer ids as python strings (``tolist`` first: iterating an Arrow-backed index is slow)."""
-    return [str(c) for c in index.tolist()]
 
 
 def _snake(text: str) -> str:

@@ -7,10 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from prompts.value import ITEM
 from tools.formatting import money, number, pct
 from tools.text import Lang, Msg
 
 LIST_SEPARATOR = Msg("; ", "；")
+#: How many items a summary sentence of the customer value, CLV and churn tools lists before '…'.
+MAX_SUMMARY_ITEMS = 10
 
 
 def say(template: Msg, **values: object) -> Msg:
@@ -25,6 +28,15 @@ def say(template: Msg, **values: object) -> Msg:
 def join(items: list[Msg]) -> Msg:
     """Items as one list: 'a; b' / 'a；b'."""
     return Msg(LIST_SEPARATOR.en.join(i.en for i in items), LIST_SEPARATOR.zh.join(i.zh for i in items))
+
+
+def items_text(labels: list[str], values: list[Msg], more: bool) -> Msg:
+    """Labelled values as one list: 'a: 1; b: 2' / 'a：1；b：2', then '; …' / '；…' when ``more``.
+
+    Pairs stop at the shorter of ``labels`` and ``values``.
+    """
+    items = join([say(ITEM, label=label, value=v) for label, v in zip(labels, values, strict=False)])
+    return Msg(items.en + ("; …" if more else ""), items.zh + ("；…" if more else ""))
 
 
 def sentences(items: list[Msg]) -> Msg:
@@ -43,6 +55,14 @@ def fact(value: object) -> float | int | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(v) or math.isinf(v) else v
+
+
+def ratio(part: object, whole: object) -> float | None:
+    """part / whole as a python float (a share or an average), None when either is missing or whole <= 0."""
+    p, w = fact(part), fact(whole)
+    if p is None or w is None or w <= 0:
+        return None
+    return p / w
 
 
 def money_text(value: object) -> Msg:

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tools import customer_rows
 from tools import value as V
 from tools.bundle import Dataset, DatasetBundle, DroppedRows, IngestReport
 from tools.errors import ToolInputError
@@ -524,7 +525,7 @@ def test_whale_curve_on_base_fixture() -> None:
 
 def test_names_for_long_listings_use_one_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """Listings longer than MAX_NAME_LOOKUP take names from one index of every name: same result."""
-    monkeypatch.setattr(V, "MAX_NAME_LOOKUP", 1)
+    monkeypatch.setattr(customer_rows, "MAX_NAME_LOOKUP", 1)
     result = V.profit_concentration(full_bundle(), V.ConcentrationParams())
     assert result.tables[0].frame["name"].tolist() == ["Beta Co", "Acme Ltd", "Delta", "Gamma"]
 
