@@ -1,7 +1,7 @@
 """Answer templates of price_sensitivity (tools/pricing.py), English and Chinese, as data.
 
 Each template is a ``Msg`` of ``str.format`` strings filled with numbers already formatted by
-``tools.formatting`` (through the helpers of tools/value.py), so both languages state the same figures.
+``tools.formatting`` (through the helpers of tools/wording.py), so both languages state the same figures.
 """
 
 from tools.text import Msg
