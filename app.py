@@ -17,6 +17,7 @@ import chainlit as cl
 import chainlit.config as chainlit_config_module
 import chainlit.server as chainlit_server
 from chainlit.auth import get_current_user
+from chainlit.chat_context import chat_contexts
 from chainlit.config import config as chainlit_config
 from chainlit.data import get_data_layer
 from chainlit.input_widget import Select, TextInput
@@ -30,6 +31,7 @@ from fastapi.responses import FileResponse
 from agent import auth, compose, database, engine, intents, oauth, persistence
 from agent import settings as settings_mod
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
+from agent.memory import IdleReleaser
 from agent.session import Session
 from prompts import answers as T
 from tools.text import Lang
@@ -205,11 +207,39 @@ async def new_session(lang: Lang) -> Session:
     return session
 
 
+async def restore_stored(session: Session) -> None:
+    """Put this conversation's stored datasets and follow-up context into ``session``."""
+    who = owner()
+    if who is None:
+        return
+    user_id, _, thread_id = who
+    files = await asyncio.to_thread(persistence.load_thread_files, SETTINGS, user_id, thread_id)
+    if files:
+        await asyncio.to_thread(session.restore_files, files)
+    state = await asyncio.to_thread(persistence.load_thread_state, SETTINGS, user_id, thread_id)
+    if state:
+        session.restore_follow_up_state(state)
+
+
+def apply_chat_settings(session: Session, settings: dict[str, Any]) -> None:
+    if settings.get("engine") in ("auto", "offline", "model"):
+        session.engine = settings["engine"]
+    model = str(settings.get("model") or "").strip()
+    session.model_name = model or None
+
+
 async def get_session() -> Session:
+    """This chat's state. Absent after a reconnect (on_chat_end let it go: its data is stored) or a
+    failed chat start: rebuilt from the stored datasets, follow-up context and chat settings."""
     session = cl.user_session.get(SESSION_KEY)
-    if session is None:  # e.g. a message arriving on a socket whose chat start failed
+    if session is None:
         session = await new_session(browser_language())
+        await restore_stored(session)
+        apply_chat_settings(session, cl.user_session.get("chat_settings") or {})
         cl.user_session.set(SESSION_KEY, session)
+        log.info(
+            "custfin: chat %s rebuilt from storage (%d files)", cl.context.session.id, len(session.files)
+        )
     return session
 
 
@@ -245,6 +275,7 @@ async def say_sorry(exc: BaseException) -> None:
 
 
 _background: set[asyncio.Task] = set()
+IDLE_RELEASE = IdleReleaser()  # hands memory freed by finished chats back to the OS (agent/memory.py)
 
 
 @cl.on_app_startup
@@ -263,6 +294,33 @@ async def warm_demo_data() -> None:
         await asyncio.to_thread(get_store)
     except Exception:  # recommendations are optional; answers still work without them
         log.exception("custfin: could not index the playbooks")
+    IDLE_RELEASE.request()  # building them freed more than it keeps
+
+
+@cl.on_chat_end
+async def on_chat_end() -> None:
+    """A chat's socket closed: drop Chainlit's copy of its messages and give idle memory back.
+
+    Chainlit 2.12 keeps every message sent in a chat, with its elements (tables, full CSV bytes, charts),
+    in ``chainlit.chat_context.chat_contexts`` and never removes a finished chat's entry (Chainlit issue
+    #2951), so every answer ever given stayed in memory. custfin never reads that context (the model's
+    history is ``Session.llm_history``); a socket that reconnects to the same chat starts a new entry.
+    """
+    chat_contexts.pop(cl.context.session.id, None)
+    # Chainlit keeps a closed chat for its reconnect window (session_timeout, an hour), uploads and all;
+    # the UI's "new chat" and closed tabs both end that way. Its data and context are stored (before
+    # every acknowledgement), so let the frames go now; get_session() reloads them if the socket comes
+    # back. Not while a question or upload of this chat is still running (it saves when it ends).
+    session = cl.user_session.get(SESSION_KEY)
+    task = cl.context.session.current_task
+    if (
+        isinstance(session, Session)
+        and not session.is_demo
+        and owner() is not None
+        and (task is None or task.done())
+    ):
+        cl.user_session.set(SESSION_KEY, None)
+    IDLE_RELEASE.request()
 
 
 async def send_chat_settings(session: Session) -> None:
@@ -283,11 +341,7 @@ async def send_chat_settings(session: Session) -> None:
 
 @cl.on_settings_update
 async def on_settings_update(settings: dict[str, Any]) -> None:
-    session = await get_session()
-    if settings.get("engine") in ("auto", "offline", "model"):
-        session.engine = settings["engine"]
-    model = str(settings.get("model") or "").strip()
-    session.model_name = model or None
+    apply_chat_settings(await get_session(), settings)
 
 
 @cl.on_chat_start
@@ -313,14 +367,7 @@ async def on_chat_resume(thread: ThreadDict) -> None:
     lang = browser_language()
     try:
         session = await new_session(lang)
-        who = owner()
-        if who is not None:
-            user_id, _, thread_id = who
-            files = await asyncio.to_thread(persistence.load_thread_files, SETTINGS, user_id, thread_id)
-            await asyncio.to_thread(session.restore_files, files)
-            state = await asyncio.to_thread(persistence.load_thread_state, SETTINGS, user_id, thread_id)
-            if state:
-                session.restore_follow_up_state(state)
+        await restore_stored(session)
         cl.user_session.set(SESSION_KEY, session)
     except Exception as exc:
         await say_sorry(exc)

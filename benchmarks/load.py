@@ -1,7 +1,7 @@
 """Load test: simulated users over Chainlit's socket against ``chainlit run app.py`` on loopback.
 
     python -m benchmarks.load [--users 20] [--seconds 120] [--quick] [--json PATH]
-                              [--rounds K] [--env NAME=VALUE ...] [--trim]
+                              [--rounds K] [--settle S] [--ui-close] [--env NAME=VALUE ...] [--trim]
 
 What it does (all traffic to 127.0.0.1, bounded in count and time):
 
@@ -13,37 +13,43 @@ What it does (all traffic to 127.0.0.1, bounded in count and time):
 3. Warm-up round: every client (heavy one included) signs in (POST /login), opens a socket, uploads its
    file (POST /project/file?session_id=..., then a ``client_message`` whose ``fileReferences`` name the
    file id), asks a few questions (between them the users ask every question of the rotation once) and
-   closes its chat (``clear_session`` then disconnect, as the UI does on
-   "new chat"). The server's RSS after this round, once settled, is the memory baseline.
+   closes its chat: ``clear_session``, a 0.2 s pause, then disconnect, a "new chat" that Chainlit clears
+   at once. (The UI sends the two back to back; Chainlit 2.12 then loses the clear request and, as for a
+   closed tab, keeps the chat and its uploads for ``session_timeout``; ``--ui-close`` closes that way.)
+   The server's RSS ``--settle`` seconds (30) after the last chat closed is the memory baseline.
 4. Main run: the users open new chats, upload again and ask questions from a fixed rotation, one every
    ``--interval`` seconds (+-20% jitter, never before the previous answer; default 6 s = 10 a minute,
    half of CUSTFIN_RATE_PER_MINUTE=20), for ``--seconds``. The heavy user starts after a fifth of the
    run, uploads the 1M-row file and asks heavy questions with a pause between them, so the other users'
    answers can be compared while its work runs and while it does not. A probe GETs /health every 0.5 s
    (event-loop responsiveness).
-5. All chats are closed; RSS is read right after and again after an idle period. With ``--rounds K``
-   step 4 runs K times against the same server (all chats closed between rounds, RSS read after each),
-   which tells a leak (RSS climbs round after round) from allocator retention or one-time caches (RSS
-   plateaus). ``--env NAME=VALUE`` adds to the server's environment and ``--env NAME=`` removes NAME
-   (A/B runs of the allocator settings in SERVER_ENV);
-   ``--trim`` then asks the server, by SIGUSR1, to return free heap to the OS (glibc ``malloc_trim(0)``
-   and pyarrow's ``release_unused()``) and reads RSS once more: memory that comes back is retention,
-   memory that stays is live.
+5. All chats are closed; RSS is read right then (for information), ``--settle`` seconds later and
+   again after an idle period. The benchmark never asks the server to free anything: giving memory back
+   after chats end is the server's own job (agent/memory.py, a few seconds after a chat ends), and the
+   settle period is the time it has for it. With ``--rounds K`` step 4 runs K times against the same
+   server (all chats closed between rounds, RSS read after each), which tells a leak (RSS climbs round
+   after round) from allocator retention or one-time caches (RSS plateaus). ``--env NAME=VALUE`` adds
+   to the server's environment and ``--env NAME=`` removes NAME (A/B runs of the allocator settings in
+   SERVER_ENV); ``--app`` runs another app file (A/B runs of the app).
+   Diagnostic only, after every judged reading: ``--trim`` asks the server, by SIGUSR1, to return free
+   heap to the OS (glibc ``malloc_trim(0)`` and pyarrow's ``release_unused()``) and reads RSS once more:
+   memory that comes back was retention, memory that stays is live. It is never part of the verdict.
 
 An answer's latency runs from emitting ``client_message`` to the server's ``task_end`` for it. Errors
 are: a failed login/upload/connection, a timeout or disconnect, no reply, a Chainlit error message,
 the app's "Sorry, something went wrong" reply, a rate-limit reply, a tool step marked as an error, an
 upload the app could not use, or a "What data is loaded?" answer that does not name the uploaded file.
 
-Memory criterion: RSS (server process and its children, from /proc) after the run plus the idle period
-must not exceed the post-warm-up baseline by more than max(10% of the baseline, 64 MiB). Both readings
-are taken with every chat closed, so the server holds the same live state; the allowance is for
-allocator fragmentation and caches (glibc keeps freed arena memory), not for per-question growth:
-600 answers that each leaked a table would exceed it.
+Memory criterion: RSS (server process and its children, from /proc) after the run, both ``--settle``
+seconds after the last chat closed and after the idle period (the higher of the two counts), must not
+exceed the baseline (read the same way after the warm-up) by more than max(10% of the baseline,
+64 MiB). Every reading is taken with every chat closed, so the server holds the same live state; the
+allowance is for allocator fragmentation and one-time caches, not for per-question growth: 600 answers
+that each leaked a table would exceed it.
 
 Exit status: 0 when there were no errors (and, in a full run, the memory criterion holds); 1 on any
 error; 2 when the only failure is memory growth. ``--quick`` (2 users, 15 s, a 110k-row heavy file,
-5 s idle) reports memory without judging it.
+5 s settle and idle) reports memory without judging it.
 """
 
 from __future__ import annotations
@@ -76,7 +82,8 @@ START_TIMEOUT = 120.0
 ANSWER_TIMEOUT = 240.0
 CONNECT_TIMEOUT = 30.0
 PROBE_EVERY = 0.5
-SETTLE = 5.0  # seconds after closing the chats before reading RSS
+SETTLE = 30.0  # seconds from the last chat closing to a judged RSS reading (the server's own release)
+DIAGNOSTIC_SETTLE = 5.0  # seconds from the --trim signal to its (unjudged) reading
 MEMORY_SLACK_FRACTION = 0.10
 MEMORY_SLACK_BYTES = 64 * 2**20
 # Allocator settings the server is started with, as ``make run`` does (A/B with --env): two glibc malloc
@@ -332,7 +339,7 @@ class Reply:
 class User:
     """One simulated browser tab: an HTTP client (login, upload) and a Socket.IO client (chat)."""
 
-    def __init__(self, url: str, name: str, heavy: bool, record: list[Reply]) -> None:
+    def __init__(self, url: str, name: str, heavy: bool, record: list[Reply], ui_close: bool = False) -> None:
         import httpx
 
         self.url = url
@@ -344,6 +351,7 @@ class User:
         self.session_id = ""
         self.events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self.phase = ""
+        self.ui_close = ui_close
 
     async def login(self) -> None:
         response = await self.http.post("/login", data={"username": self.name, "password": PASSWORD})
@@ -358,6 +366,24 @@ class User:
 
     async def open_chat(self) -> None:
         """A new chat: socket connect (auth sessionId/clientType), connection_successful, the welcome."""
+        self.session_id = str(uuid.uuid4())
+        await self._connect()
+        await self.sio.emit("connection_successful")
+        deadline = time.monotonic() + ANSWER_TIMEOUT
+        while True:  # the welcome message from on_chat_start
+            event, data = await self._next(deadline, "welcome")
+            if event == "new_message" and data.get("type") == "assistant_message":
+                if data.get("isError"):
+                    raise ClientError(f"welcome is an error: {data.get('output', '')[:200]}")
+                return
+
+    async def reconnect(self) -> None:
+        """Drop the socket without clearing the chat, then connect again to the same chat (a network
+        blip: Chainlit keeps the chat for its reconnect window and starts no new one)."""
+        await self.sio.disconnect()
+        await self._connect()
+
+    async def _connect(self) -> None:
         import socketio
 
         self.sio = socketio.AsyncClient(reconnection=False)
@@ -365,7 +391,6 @@ class User:
         for event in ("new_message", "update_message", "task_start", "task_end", "stream_start", "element"):
             self.sio.on(event, self._on(event))
         self.sio.on("disconnect", self._on("disconnect"))
-        self.session_id = str(uuid.uuid4())
         cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
         try:
             await self.sio.connect(
@@ -383,14 +408,6 @@ class User:
             )
         except Exception as exc:
             raise ClientError(f"socket connect failed: {exc!r}") from exc
-        await self.sio.emit("connection_successful")
-        deadline = time.monotonic() + ANSWER_TIMEOUT
-        while True:  # the welcome message from on_chat_start
-            event, data = await self._next(deadline, "welcome")
-            if event == "new_message" and data.get("type") == "assistant_message":
-                if data.get("isError"):
-                    raise ClientError(f"welcome is an error: {data.get('output', '')[:200]}")
-                return
 
     async def _next(self, deadline: float, what: str) -> tuple[str, Any]:
         remaining = deadline - time.monotonic()
@@ -407,7 +424,8 @@ class User:
     async def close_chat(self) -> None:
         if self.sio is not None and self.sio.connected:
             await self.sio.emit("clear_session")
-            await asyncio.sleep(0.2)
+            if not self.ui_close:  # the UI disconnects at once
+                await asyncio.sleep(0.2)
             await self.sio.disconnect()
         self.sio = None
 
@@ -526,6 +544,8 @@ class Plan:
     rounds: int = 1
     env: dict[str, str] = field(default_factory=dict)
     trim: bool = False
+    settle: float = SETTLE
+    ui_close: bool = False
 
 
 @dataclass
@@ -535,6 +555,7 @@ class Outcome:
     failures: list[str] = field(default_factory=list)  # errors outside a reply (login, connect, ...)
     probes: list[tuple[float, float, bool]] = field(default_factory=list)  # (t, latency, ok)
     rss: dict[str, int] = field(default_factory=dict)
+    judged_after: list[str] = field(default_factory=list)  # the readings of ``rss`` the verdict compares
     rss_samples: list[tuple[float, int]] = field(default_factory=list)
     heavy_rows: int = 0
     light_rows: int = 0
@@ -637,9 +658,9 @@ async def drive(server: Server, plan: Plan, light: Path, heavy: Path | None, out
     assert server.proc is not None
     pid = server.proc.pid
     names = [f"user{i:02d}" for i in range(1, plan.users + 1)]
-    users = [User(server.url, n, False, outcome.replies) for n in names]
+    users = [User(server.url, n, False, outcome.replies, plan.ui_close) for n in names]
     if heavy is not None:
-        users.append(User(server.url, "heavy", True, outcome.replies))
+        users.append(User(server.url, "heavy", True, outcome.replies, plan.ui_close))
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_rss(pid, outcome, stop))
     try:
@@ -658,7 +679,8 @@ async def drive(server: Server, plan: Plan, light: Path, heavy: Path | None, out
                 for i, u in enumerate(users)
             )
         )
-        await asyncio.sleep(SETTLE)
+        outcome.rss["warm-up end, chats just closed"] = tree_rss(pid)
+        await asyncio.sleep(plan.settle)
         outcome.rss["after warm-up"] = tree_rss(pid)
 
         probe_stop = asyncio.Event()
@@ -675,8 +697,10 @@ async def drive(server: Server, plan: Plan, light: Path, heavy: Path | None, out
                     offset = i + (k - 1) * plan.users  # each round continues the rotation
                     tasks.append(guarded(outcome, u, light_user(u, light, plan, start, offset=offset)))
             await asyncio.gather(*tasks)
-            await asyncio.sleep(SETTLE)
-            name = "after run" if plan.rounds == 1 else f"after round {k}"
+            label = "run" if plan.rounds == 1 else f"round {k}"
+            outcome.rss[f"{label} end, chats just closed"] = tree_rss(pid)
+            await asyncio.sleep(plan.settle)
+            name = f"after {label}"
             outcome.rss[name] = tree_rss(pid)
             if plan.rounds > 1:
                 print(f"  {name}: {mib(outcome.rss[name])}", flush=True)
@@ -684,10 +708,12 @@ async def drive(server: Server, plan: Plan, light: Path, heavy: Path | None, out
         probe_stop.set()
         await prober
         await asyncio.sleep(plan.idle)
-        outcome.rss[f"after {plan.idle:.0f} s idle"] = tree_rss(pid)
+        idle = f"after {plan.idle:.0f} s idle"
+        outcome.rss[idle] = tree_rss(pid)
+        outcome.judged_after = [name, idle]
         if plan.trim:
             server.trim()
-            await asyncio.sleep(SETTLE)
+            await asyncio.sleep(DIAGNOSTIC_SETTLE)
             outcome.rss["after malloc_trim (diagnostic)"] = tree_rss(pid)
     finally:
         stop.set()
@@ -752,8 +778,7 @@ def summarise(outcome: Outcome) -> dict[str, Any]:
 
     run_rss = [v for t, v in outcome.rss_samples if outcome.run_start <= t <= outcome.run_end]
     baseline = outcome.rss.get("after warm-up", 0)
-    judged_rss = [v for k, v in outcome.rss.items() if "diagnostic" not in k]
-    final = judged_rss[-1] if judged_rss else 0
+    final = max((outcome.rss.get(k, 0) for k in outcome.judged_after), default=0)
     allowance = max(int(baseline * MEMORY_SLACK_FRACTION), MEMORY_SLACK_BYTES)
     growth = final - baseline
     per_user_rate = [
@@ -767,6 +792,8 @@ def summarise(outcome: Outcome) -> dict[str, Any]:
         "rounds": plan.rounds,
         "server_env": {k: v for k, v in {**SERVER_ENV, **plan.env}.items() if v},
         "interval": plan.interval,
+        "settle": plan.settle,
+        "ui_close": plan.ui_close,
         "rate_per_minute": plan.rate,
         "light_rows": outcome.light_rows,
         "heavy_rows": outcome.heavy_rows,
@@ -788,6 +815,7 @@ def summarise(outcome: Outcome) -> dict[str, Any]:
             row("/health, while it does not", probe_outside),
         ],
         "rss": dict(outcome.rss),
+        "rss_judged_after": list(outcome.judged_after),
         "rss_peak_run": max(run_rss, default=0),
         "memory": {
             "baseline": baseline,
@@ -828,7 +856,8 @@ def print_report(summary: dict[str, Any]) -> None:
     m = summary["memory"]
     verdict = ("PASS" if m["ok"] else "FAIL") if m["judged"] else "INFO (--quick: not judged)"
     print(
-        f"memory growth after run + idle vs after warm-up: {m['growth'] / 2**20:+,.0f} MiB "
+        f"memory growth after the run (worst of {' / '.join(summary['rss_judged_after']) or '-'}) vs "
+        f"after warm-up: {m['growth'] / 2**20:+,.0f} MiB "
         f"(allowed {m['allowance'] / 2**20:,.0f} MiB = max(10% of baseline, 64 MiB)): {verdict}"
     )
     if summary["errors"]:
@@ -876,10 +905,12 @@ def run(plan: Plan, json_path: Path | None = None) -> int:
         print(
             f"running: warm-up, then {plan.users} users{' + the heavy user' if plan.heavy else ''} "
             f"for {plan.seconds:.0f} s{f' x {plan.rounds} rounds' if plan.rounds > 1 else ''}, "
-            f"then {plan.idle:.0f} s idle ...",
+            f"{plan.settle:.0f} s settle after each, then {plan.idle:.0f} s idle ...",
             flush=True,
         )
-        budget = plan.rounds * (plan.seconds + 3 * ANSWER_TIMEOUT) + plan.idle + 120
+        budget = (
+            plan.rounds * (plan.seconds + plan.settle + 3 * ANSWER_TIMEOUT) + plan.settle + plan.idle + 120
+        )
         asyncio.run(asyncio.wait_for(drive(server, plan, light, heavy, outcome), timeout=budget))
     except Exception as exc:
         outcome.failures.append(f"load run aborted: {type(exc).__name__}: {exc}")
@@ -906,6 +937,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle", type=float, help="idle seconds before the last RSS reading (default 60)")
     parser.add_argument("--no-heavy", action="store_true", help="leave out the 1M-row user")
     parser.add_argument("--heavy-customers", type=int, help="demo customers of the heavy file (100000)")
+    parser.add_argument(
+        "--settle", type=float, help="seconds from the last chat closing to a judged RSS reading (default 30)"
+    )
+    parser.add_argument(
+        "--ui-close",
+        action="store_true",
+        help="close chats as the UI does (clear_session, disconnect at once)",
+    )
     parser.add_argument("--quick", action="store_true", help="2 users, 15 s, small heavy file, short idle")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--app", type=Path, default=ROOT / "app.py", help="Chainlit app file (A/B runs)")
@@ -917,7 +956,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="server environment (repeatable; NAME= drops NAME, e.g. MALLOC_ARENA_MAX= for glibc's default)",
     )
-    parser.add_argument("--trim", action="store_true", help="diagnostic: malloc_trim the server after idle")
+    parser.add_argument(
+        "--trim", action="store_true", help="diagnostic, not judged: malloc_trim the server after idle"
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -941,6 +982,8 @@ def main(argv: list[str] | None = None) -> int:
         rounds=args.rounds,
         env=extra_env,
         trim=args.trim,
+        settle=args.settle if args.settle is not None else (5.0 if quick else SETTLE),
+        ui_close=args.ui_close,
     )
     return run(plan, args.json)
 
