@@ -69,7 +69,7 @@ log.info("custfin: database %s", database.describe(SETTINGS))
 # stops, so two servers started from one checkout would delete each other's uploads: keep them in the
 # data directory instead (owner-only, next to the rest of this server's data).
 chainlit_server.FILES_DIRECTORY = chainlit_config_module.FILES_DIRECTORY = SETTINGS.data_dir / "uploading"
-SETTINGS.data_dir.joinpath("uploading").mkdir(parents=True, exist_ok=True)
+chainlit_server.FILES_DIRECTORY.mkdir(parents=True, exist_ok=True)
 chainlit_config.project.user_session_timeout = SETTINGS.session_hours * 3600
 chainlit_config.project.allow_origins[:] = allowed_origins()
 
@@ -229,8 +229,9 @@ def apply_chat_settings(session: Session, settings: dict[str, Any]) -> None:
 
 
 async def get_session() -> Session:
-    """This chat's state. Absent after a reconnect (on_chat_end let it go: its data is stored) or a
-    failed chat start: rebuilt from the stored datasets, follow-up context and chat settings."""
+    """This chat's state. Absent on a resumed conversation, after a reconnect (on_chat_end let it go:
+    its data is stored) or a failed chat start: rebuilt from the stored datasets, follow-up context and
+    chat settings."""
     session = cl.user_session.get(SESSION_KEY)
     if session is None:
         session = await new_session(browser_language())
@@ -364,11 +365,8 @@ async def on_chat_start() -> None:
 @cl.on_chat_resume
 async def on_chat_resume(thread: ThreadDict) -> None:
     """A conversation reopened from the history: its datasets and follow-up context come back."""
-    lang = browser_language()
     try:
-        session = await new_session(lang)
-        await restore_stored(session)
-        cl.user_session.set(SESSION_KEY, session)
+        session = await get_session()  # a new socket: rebuilt from storage
     except Exception as exc:
         await say_sorry(exc)
         return

@@ -1,7 +1,7 @@
 """Load test: simulated users over Chainlit's socket against ``chainlit run app.py`` on loopback.
 
     python -m benchmarks.load [--users 20] [--seconds 120] [--quick] [--json PATH]
-                              [--rounds K] [--settle S] [--ui-close] [--env NAME=VALUE ...] [--trim]
+                              [--rounds K] [--settle S] [--ui-close] [--env NAME=VALUE ...]
 
 What it does (all traffic to 127.0.0.1, bounded in count and time):
 
@@ -31,9 +31,6 @@ What it does (all traffic to 127.0.0.1, bounded in count and time):
    after round) from allocator retention or one-time caches (RSS plateaus). ``--env NAME=VALUE`` adds
    to the server's environment and ``--env NAME=`` removes NAME (A/B runs of the allocator settings in
    SERVER_ENV); ``--app`` runs another app file (A/B runs of the app).
-   Diagnostic only, after every judged reading: ``--trim`` asks the server, by SIGUSR1, to return free
-   heap to the OS (glibc ``malloc_trim(0)`` and pyarrow's ``release_unused()``) and reads RSS once more:
-   memory that comes back was retention, memory that stays is live. It is never part of the verdict.
 
 An answer's latency runs from emitting ``client_message`` to the server's ``task_end`` for it. Errors
 are: a failed login/upload/connection, a timeout or disconnect, no reply, a Chainlit error message,
@@ -83,34 +80,12 @@ ANSWER_TIMEOUT = 240.0
 CONNECT_TIMEOUT = 30.0
 PROBE_EVERY = 0.5
 SETTLE = 30.0  # seconds from the last chat closing to a judged RSS reading (the server's own release)
-DIAGNOSTIC_SETTLE = 5.0  # seconds from the --trim signal to its (unjudged) reading
 MEMORY_SLACK_FRACTION = 0.10
 MEMORY_SLACK_BYTES = 64 * 2**20
 # Allocator settings the server is started with, as ``make run`` does (A/B with --env): two glibc malloc
 # arenas instead of 8 per core for the asyncio.to_thread workers, and pyarrow (pandas' string columns) on
 # the system allocator instead of its mimalloc pool; both keep freed memory the OS could have back.
 SERVER_ENV: dict[str, str] = {"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system"}
-# sitecustomize for --trim: on SIGUSR1 the server runs glibc malloc_trim(0) and pyarrow's release_unused().
-TRIM_HOOK = """\
-import signal, sys
-
-
-def _trim(signum, frame):
-    import ctypes
-
-    arrow = sys.modules.get("pyarrow")
-    if arrow is not None:
-        pool = arrow.default_memory_pool()
-        before = pool.bytes_allocated()
-        pool.release_unused()
-        print(f"[trim] pyarrow pool {pool.backend_name}: {before} bytes allocated", file=sys.stderr, flush=True)
-    done = ctypes.CDLL("libc.so.6").malloc_trim(0)
-    print(f"[trim] malloc_trim(0) -> {done}", file=sys.stderr, flush=True)
-
-
-signal.signal(signal.SIGUSR1, _trim)
-"""
-
 # Questions every user cycles through (offline engine; each runs a tool on the uploaded transactions).
 QUESTIONS = [
     "What data is loaded?",
@@ -175,54 +150,30 @@ def create_users(data_dir: Path, names: list[str]) -> None:
 
 
 class Server:
-    """``chainlit run app.py --headless`` on 127.0.0.1 with its own data directory and log."""
+    """``chainlit run app.py --headless`` on 127.0.0.1 with its own data directory, environment and log
+    (the load test's server and the integration tests'). ``env`` is added to this process's environment
+    (minus model keys); a name given an empty value is removed. Restarts keep the port and the log."""
 
     def __init__(
         self,
         data_dir: Path,
-        log_path: Path,
-        rate: int,
+        port: int | None = None,
+        log_path: Path | None = None,
         app: Path = ROOT / "app.py",
-        extra_env: dict[str, str] | None = None,
-        trim_hook: bool = False,
+        **env: str,
     ) -> None:
-        self.app = app
-        self.extra_env = dict(extra_env or {})
-        self.trim_hook = trim_hook
         self.data_dir = data_dir
-        self.log_path = log_path
-        self.rate = rate
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path or data_dir.parent / f"server-{self.port}.log"
+        self.app = app
+        self.env = env
         self.proc: subprocess.Popen | None = None
-
-    def app_root(self) -> Path:
-        """Chainlit's app root for this server: a copy of the project's Chainlit config in the temp
-        directory. Chainlit keeps uploads in <app root>/.files and deletes that whole directory when a
-        server stops, so servers sharing /work/main (tests, ``make run``) would wipe each other's uploads."""
-        root = self.data_dir.parent / "app-root"
-        if not root.exists():
-            shutil.copytree(ROOT / ".chainlit", root / ".chainlit")
-            for readme in ROOT.glob("chainlit*.md"):
-                shutil.copy2(readme, root / readme.name)
-        return root
 
     def start(self) -> Server:
         env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV and k != "CHAINLIT_AUTH_SECRET"}
-        env.update(
-            PYTHONUNBUFFERED="1",
-            CUSTFIN_DATA_DIR=str(self.data_dir),
-            CUSTFIN_RATE_PER_MINUTE=str(self.rate),
-            CHAINLIT_APP_ROOT=str(self.app_root()),
-        )
-        env.update(SERVER_ENV)
-        env.update(self.extra_env)
-        env = {k: v for k, v in env.items() if v or k not in self.extra_env}  # --env NAME= drops NAME
-        if self.trim_hook:
-            hook = self.data_dir.parent / "diag"
-            hook.mkdir(exist_ok=True)
-            (hook / "sitecustomize.py").write_text(TRIM_HOOK, encoding="utf-8")
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (str(hook), env.get("PYTHONPATH", "")) if p)
+        env.update(PYTHONUNBUFFERED="1", CUSTFIN_DATA_DIR=str(self.data_dir), **self.env)
+        env = {k: v for k, v in env.items() if v or k not in self.env}
         command = [
             str(Path(sys.executable).with_name("chainlit")),
             "run",
@@ -250,12 +201,6 @@ class Server:
             time.sleep(0.3)
         raise RuntimeError(f"server did not start within {START_TIMEOUT:.0f}s:\n{self.log()}")
 
-    def trim(self) -> None:
-        """Ask the server (started with the trim hook) to hand free heap back to the OS."""
-        if self.alive():
-            assert self.proc is not None
-            self.proc.send_signal(signal.SIGUSR1)
-
     def log(self, chars: int = 6000) -> str:
         try:
             return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
@@ -264,6 +209,11 @@ class Server:
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def kill9(self) -> None:
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
 
     def stop(self) -> None:
         if self.alive():
@@ -543,7 +493,6 @@ class Plan:
     app: Path = ROOT / "app.py"
     rounds: int = 1
     env: dict[str, str] = field(default_factory=dict)
-    trim: bool = False
     settle: float = SETTLE
     ui_close: bool = False
 
@@ -711,10 +660,6 @@ async def drive(server: Server, plan: Plan, light: Path, heavy: Path | None, out
         idle = f"after {plan.idle:.0f} s idle"
         outcome.rss[idle] = tree_rss(pid)
         outcome.judged_after = [name, idle]
-        if plan.trim:
-            server.trim()
-            await asyncio.sleep(DIAGNOSTIC_SETTLE)
-            outcome.rss["after malloc_trim (diagnostic)"] = tree_rss(pid)
     finally:
         stop.set()
         await sampler
@@ -898,7 +843,8 @@ def run(plan: Plan, json_path: Path | None = None) -> int:
     data_dir = workdir / "data"
     names = [f"user{i:02d}" for i in range(1, plan.users + 1)] + (["heavy"] if plan.heavy else [])
     create_users(data_dir, names)
-    server = Server(data_dir, workdir / "server.log", plan.rate, plan.app, plan.env, plan.trim)
+    env = {**SERVER_ENV, "CUSTFIN_RATE_PER_MINUTE": str(plan.rate), **plan.env}
+    server = Server(data_dir, log_path=workdir / "server.log", app=plan.app, **env)
     print(f"starting the server ({server.url}, data in {data_dir}) ...", flush=True)
     try:
         server.start()
@@ -956,9 +902,6 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="server environment (repeatable; NAME= drops NAME, e.g. MALLOC_ARENA_MAX= for glibc's default)",
     )
-    parser.add_argument(
-        "--trim", action="store_true", help="diagnostic, not judged: malloc_trim the server after idle"
-    )
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -981,7 +924,6 @@ def main(argv: list[str] | None = None) -> int:
         app=args.app.resolve(),
         rounds=args.rounds,
         env=extra_env,
-        trim=args.trim,
         settle=args.settle if args.settle is not None else (5.0 if quick else SETTLE),
         ui_close=args.ui_close,
     )

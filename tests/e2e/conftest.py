@@ -12,32 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CUSTFIN_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SERVER_START_TIMEOUT = 90  # seconds: imports + demo data on a 2-core machine
-# Anything that would switch the app to a language model or a remote service is removed.
-SCRUBBED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "CUSTFIN_ENGINE", "CUSTFIN_MODEL")
+from tests.integration.server import CHROMIUM, CHROMIUM_ARGS, Server
 
 
 @pytest.hookimpl(wrapper=True)
@@ -46,47 +27,6 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _chainlit_executable() -> list[str]:
-    """The venv's `chainlit` script next to the running interpreter, else `python -m chainlit`."""
-    script = Path(sys.executable).with_name("chainlit")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("chainlit")
-    return [found] if found else [sys.executable, "-m", "chainlit"]
-
-
-def _wait_for_http(url: str, proc: subprocess.Popen, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    last_error: object = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"chainlit exited with code {proc.returncode} before serving:\n{_tail(log_path)}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (local URL)
-                if response.status == 200:
-                    return
-                last_error = response.status
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-            last_error = exc
-        time.sleep(0.5)
-    raise RuntimeError(f"chainlit did not answer {url} within {timeout}s ({last_error}):\n{_tail(log_path)}")
-
-
-def _tail(path: Path, lines: int = 60) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no server log)"
 
 
 def _fit_viewport_to_chat(page, max_height: int = 9000) -> None:
@@ -105,36 +45,14 @@ def _fit_viewport_to_chat(page, max_height: int = 9000) -> None:
 
 @pytest.fixture(scope="session")
 def chainlit_url(tmp_path_factory) -> Iterator[str]:
-    """Start `chainlit run app.py --headless --port P` from the repo root; yield its URL; stop it."""
-    port = _free_port()
-    workdir = tmp_path_factory.mktemp("chainlit")
-    log_path = workdir / "server.log"
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-    env.update(
-        PYTHONUNBUFFERED="1",
-        CUSTFIN_DATA_DIR=str(workdir / "data"),
-        CHAINLIT_HOST="127.0.0.1",
-        CHAINLIT_PORT=str(port),
-    )
-    command = [*_chainlit_executable(), "run", "app.py", "--headless", "--host", "127.0.0.1"]
-    command += ["--port", str(port)]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(  # noqa: S603 (fixed command line)
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
-    url = f"http://127.0.0.1:{port}"
+    """Start `chainlit run app.py --headless` on a free port from the repo root; yield its URL; stop it."""
+    server = Server(tmp_path_factory.mktemp("chainlit") / "data").start()
     try:
-        _wait_for_http(url + "/", proc, log_path, SERVER_START_TIMEOUT)
-        yield url
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        server.stop()
         if os.environ.get("CUSTFIN_E2E_SERVER_LOG"):
-            print(f"\n--- chainlit server log ({log_path}) ---\n{_tail(log_path, 200)}")
+            print(f"\n--- chainlit server log ({server.log_path}) ---\n{server.log(20_000)}")
 
 
 @pytest.fixture(scope="session")

@@ -132,8 +132,9 @@ def oauth_sign_in(
     return client, done.headers["location"]
 
 
-def test_oauth_sign_in_is_limited_to_the_allow_list(settings, provider):
-    server = Server(
+def oauth_server(settings, provider, allowed: str) -> Server:
+    """The app with Chainlit's generic OAuth provider pointed at the fake one, and this allow-list."""
+    return Server(
         settings.data_dir,
         OAUTH_GENERIC_CLIENT_ID=CLIENT_ID,
         OAUTH_GENERIC_CLIENT_SECRET=CLIENT_SECRET,
@@ -141,8 +142,12 @@ def test_oauth_sign_in_is_limited_to_the_allow_list(settings, provider):
         OAUTH_GENERIC_TOKEN_URL=provider.url + "/token",
         OAUTH_GENERIC_USER_INFO_URL=provider.url + "/userinfo",
         OAUTH_GENERIC_SCOPES="openid email",
-        CUSTFIN_OAUTH_ALLOWED="Ann@Company.example, @partner.example",
+        CUSTFIN_OAUTH_ALLOWED=allowed,
     ).start()
+
+
+def test_oauth_sign_in_is_limited_to_the_allow_list(settings, provider):
+    server = oauth_server(settings, provider, "Ann@Company.example, @partner.example")
     try:
         url = server.url
         config = httpx.get(url + "/auth/config", timeout=10).json()
@@ -185,16 +190,7 @@ def test_oauth_sign_in_is_limited_to_the_allow_list(settings, provider):
 
 
 def test_oauth_without_an_allow_list_admits_nobody(settings, provider):
-    server = Server(
-        settings.data_dir,
-        OAUTH_GENERIC_CLIENT_ID=CLIENT_ID,
-        OAUTH_GENERIC_CLIENT_SECRET=CLIENT_SECRET,
-        OAUTH_GENERIC_AUTH_URL=provider.url + "/authorize",
-        OAUTH_GENERIC_TOKEN_URL=provider.url + "/token",
-        OAUTH_GENERIC_USER_INFO_URL=provider.url + "/userinfo",
-        OAUTH_GENERIC_SCOPES="openid email",
-        CUSTFIN_OAUTH_ALLOWED="",
-    ).start()
+    server = oauth_server(settings, provider, "")
     try:
         assert "CUSTFIN_OAUTH_ALLOWED is empty: nobody can sign in through OAuth" in server.log()
         refused, landed = oauth_sign_in(server.url, provider, "ann@company.example")
