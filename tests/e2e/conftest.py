@@ -3,7 +3,7 @@
 The server is started once per test session with the project's own `chainlit run app.py --headless`
 (repository root as working directory, no API keys, so the offline engine answers) and terminated at
 the end. Chromium is Debian's /usr/bin/chromium (Playwright's own browser download does not work on
-these machines); the tests skip only when that binary is missing.
+these machines); the tests fail (never skip) when that binary is missing; `make test` provisions it.
 
 Set CUSTFIN_E2E_SCREENSHOTS=DIR to keep a screenshot of every test; failures are always saved to /tmp.
 """
@@ -57,9 +57,10 @@ def chainlit_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, headless. Skips (with the reason) only when /usr/bin/chromium is absent."""
+    """Debian's Chromium, headless. Fails (never skips) when /usr/bin/chromium is absent: `make test`
+    provisions it (scripts/provision-test-deps.sh)."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
+        pytest.fail(f"{CHROMIUM} not found: run scripts/provision-test-deps.sh (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

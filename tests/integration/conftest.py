@@ -23,8 +23,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def postgres_server():
     bin_dir = binaries()
     if bin_dir is None:
-        pytest.skip(
-            "PostgreSQL server binaries not found: install Debian's postgresql (apt-get install -y postgresql)"
+        pytest.fail(
+            "PostgreSQL server binaries not found: run scripts/provision-test-deps.sh "
+            "(apt-get install -y postgresql)"
         )
     server = PostgresServer(bin_dir).start()
     yield server

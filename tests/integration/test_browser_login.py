@@ -41,7 +41,7 @@ def ask(page, text: str) -> None:
 
 def test_login_upload_question_reload_resume(settings, tmp_path):
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
+        pytest.fail(f"{CHROMIUM} not found: run scripts/provision-test-deps.sh")
     auth.add_user(settings, USER, PASSWORD)  # a user exists: the automatic local sign-in is off
     in_thread(scenario, settings, tmp_path)
 

@@ -30,7 +30,7 @@ def ask(page, text: str) -> None:
 
 def test_kill9_loses_nothing_acknowledged(settings):
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium")
+        pytest.fail(f"{CHROMIUM} not found: run scripts/provision-test-deps.sh")
     in_thread(scenario, settings)
 
 

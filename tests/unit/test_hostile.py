@@ -32,10 +32,6 @@ _spec = importlib.util.spec_from_file_location("make_hostile", HOSTILE / "make_h
 make_hostile = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_hostile)
 
-# The hooks in tools/ingest.py (zip-bomb check, per-line decoding, duplicate-header and future-date
-# warnings) land after the performance work on that file; until then those four cases are skipped.
-INGEST_GUARDED = "upload_guards" in (ROOT / "tools" / "ingest.py").read_text(encoding="utf-8")
-needs_ingest_hooks = pytest.mark.skipif(not INGEST_GUARDED, reason="tools/ingest.py hooks not applied yet")
 
 QUESTION = "top 5 customers by revenue"
 INJECTION = make_hostile.INJECTION
@@ -127,7 +123,6 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
     assert_refused(session, "huge.csv", path.read_bytes(), "too_large", "above the upload limit of 1 MB")
 
 
-@needs_ingest_hooks
 def test_xlsx_zip_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(make_hostile.zip_bomb_xlsx(300))  # ~1 MB that inflates to 300 MB of sheet XML
@@ -172,7 +167,6 @@ def test_ragged_rows() -> None:
     assert_good_answer(session)
 
 
-@needs_ingest_hooks
 def test_mixed_encodings_in_one_file() -> None:
     session, en, zh = load_with_warnings("mixed_encoding.csv")
     tx = session.bundle.get("transactions")
@@ -182,7 +176,6 @@ def test_mixed_encodings_in_one_file() -> None:
     assert_good_answer(session)
 
 
-@needs_ingest_hooks
 def test_duplicate_headers() -> None:
     session, en, zh = load_with_warnings("duplicate_headers.csv")
     tx = session.bundle.get("transactions")
@@ -219,7 +212,6 @@ def test_negative_and_non_numeric_amounts() -> None:
     assert_good_answer(session)
 
 
-@needs_ingest_hooks
 def test_dates_in_the_future_warn() -> None:
     session, en, zh = load_with_warnings("future_dates.csv")
     assert "Dates in the future" in en and "2 row(s), latest 2099-06-01" in en and "未来日期" in zh

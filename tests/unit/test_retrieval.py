@@ -102,7 +102,6 @@ def test_filters_and_ranking(library: Path, tmp_path: Path) -> None:
     assert store.search("x", findings=["no_such_finding"]) == []
 
 
-@pytest.mark.skipif(len(playbook_files(REAL)) < 40, reason="the team's playbooks are not all written yet")
 def test_real_playbooks_parse(tmp_path: Path) -> None:
     store = PlaybookStore(REAL, tmp_path / "chroma")
     assert not store.errors and len(store.playbooks) >= 40
