@@ -35,7 +35,7 @@ def _free_port() -> int:
 
 def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -57,7 +57,7 @@ def _serve_seconds(clone: Path, env: dict[str, str], timeout: float = 300.0) -> 
                 time.sleep(0.5)
         raise RuntimeError("the chat did not answer within the timeout")
     finally:
-        subprocess.run(["pkill", "-f", f"--port {port}"], check=False)
+        subprocess.run(["pkill", "-f", "--", f"--port {port}"], check=False)
         server.terminate()
         server.wait(timeout=30)
 
