@@ -30,11 +30,12 @@ from fastapi.responses import FileResponse
 
 from agent import auth, compose, database, engine, intents, oauth, persistence
 from agent import settings as settings_mod
+from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
 from agent.memory import IdleReleaser
 from agent.session import Session
+from core.text import Lang
 from prompts import answers as T
-from tools.text import Lang
 
 log = logging.getLogger("custfin.app")
 
@@ -405,7 +406,7 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
         outcome = await asyncio.to_thread(session.add_file, data, filename)
         if outcome.ok:
             await save_conversation(session)
-        report = await asyncio.to_thread(outcome.markdown, lang)
+        report = await asyncio.to_thread(compose.render_file_outcome, outcome, lang)
     except Exception as exc:
         await say_sorry(exc)
         return
@@ -443,7 +444,7 @@ async def answer_question(session: Session, question: str) -> None:
     await deliver(cl.Message(content=content, elements=elements))
 
 
-def render_answer(answer: engine.Answer) -> tuple[str, list[cl.Element]]:
+def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
     """Answer -> message text plus inline elements: table, its full CSV, chart (runs in a thread)."""
     lang = answer.language
     content = answer.markdown

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core.text import Msg
 from tools.errors import UserFacingError
-from tools.text import Msg
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 

@@ -35,9 +35,10 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from core.text import Lang
+from prompts import recommend as R
 from prompts import vocabulary as V
 from tools.registry import TOOLS
-from tools.text import Lang
 
 # ==================================================================================================
 # Public API
@@ -136,24 +137,30 @@ def parse(question: str, context: Context) -> Intent:
     return _decide(found, args, context, language, _size(text.lower()))
 
 
-def help_text(lang: Lang) -> str:
-    """Markdown: what can be asked, with example questions (from prompts/vocabulary.py)."""
-    quote = ("“", "”") if lang == "zh" else ('"', '"')
-    lines = [V.HELP_INTRO.get(lang), ""]
-    for name, spec in TOOLS.items():
-        title, examples = V.HELP_TOOLS.get(name, (None, {}))
-        heading = title.get(lang) if title else name
-        sample = " · ".join(f"{quote[0]}{q}{quote[1]}" for q in examples.get(lang, []))
-        colon = "：" if lang == "zh" else ": "
-        line = f"- **{heading}**{colon}{spec.description.get(lang)}"
-        space = "" if lang == "zh" else " "
-        lines.append(f"{line}{space}{V.HELP_EXAMPLES_LABEL.get(lang)} {sample}" if sample else line)
-    lines += ["", V.HELP_TIPS.get(lang)]
-    later = [msg.get(lang) for tool, msg in V.LATER_TOPICS.items() if tool not in TOOLS]
-    if later:
-        sep = "、" if lang == "zh" else ", "
-        lines += ["", V.HELP_LATER.format(topics=sep.join(later)).get(lang)]
-    return "\n".join(lines)
+def mentions(question: str, phrases: tuple[str, ...]) -> bool:
+    """True when the question holds a phrase (CJK as a substring, others on word boundaries,
+    a trailing plural "s" allowed)."""
+    words = " " + " ".join(re.findall(r"[\w']+", question.lower())) + " "
+    compact = re.sub(r"\s+", "", question)
+    for phrase in phrases:
+        if detect_language(phrase) == "zh":
+            if phrase in compact:
+                return True
+            continue
+        p = " ".join(re.findall(r"[\w']+", phrase.lower()))
+        if f" {p} " in words or f" {p}s " in words:
+            return True
+    return False
+
+
+def asks_for_recommendations(question: str) -> bool:
+    """A request for advice ("what should we do", "有什么建议"), from prompts/recommend.py."""
+    return mentions(question, R.RECOMMEND_PHRASES)
+
+
+def findings_named(question: str) -> list[str]:
+    """Finding names a question mentions ("late payers" -> overdue_receivables), from prompts/recommend.py."""
+    return [name for name, phrases in R.FINDING_PHRASES.items() if mentions(question, phrases)]
 
 
 # ==================================================================================================

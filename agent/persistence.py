@@ -33,8 +33,8 @@ import pandas as pd
 from agent.database import connect, now_iso, run
 from agent.session import LoadedFile
 from agent.settings import Settings
+from core.text import Msg
 from tools.bundle import Dataset, DroppedRows, IngestReport
-from tools.text import Msg
 
 log = logging.getLogger("custfin.persistence")
 

@@ -36,9 +36,9 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from agent import settings as settings_mod
+from core.text import Msg
 from prompts.recommend import FINDING_LABELS
 from tools.recommend import PlaybookHit
-from tools.text import Msg
 
 log = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ import pandas as pd
 
 from agent import settings as settings_mod
 from agent.intents import Context, Correction, Removal
+from core.text import Lang, Msg
 from prompts import vocabulary as V
 from tools.bundle import Dataset, DatasetBundle, DroppedRows, IngestReport
 from tools.errors import IngestError, UserFacingError
 from tools.ingest import Limits, read_table
-from tools.text import Lang, Msg
 
 EVENT_DATES = {"transactions": ("date",), "invoices": ("invoice_date", "paid_date"), "feedback": ("date",)}
 VOCAB_DIMENSIONS = ("segment", "region", "industry", "product", "channel", "acquisition_channel")
@@ -45,11 +45,6 @@ class FileOutcome:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-    def markdown(self, lang: Lang) -> str:
-        from agent.compose import render_file_outcome
-
-        return render_file_outcome(self, lang)
 
 
 @lru_cache(maxsize=4)

@@ -1,6 +1,6 @@
 """Answer frame texts (section labels, help, errors), English and Chinese, as data."""
 
-from tools.text import Msg
+from core.text import Msg
 
 METHOD = Msg("How this was computed", "计算方法")
 FORMULA = Msg("Formula", "公式")

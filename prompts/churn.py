@@ -1,6 +1,6 @@
 """Answer templates of the churn_risk tool (tools/churn.py), English and Chinese, as data."""
 
-from tools.text import Msg
+from core.text import Msg
 
 RISK_LEVELS = {"high": Msg("high", "高"), "medium": Msg("medium", "中"), "low": Msg("low", "低")}
 BASIS = {

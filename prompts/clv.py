@@ -4,7 +4,7 @@ Each template is a ``Msg`` of ``str.format`` strings filled with numbers already
 ``tools.formatting`` (money, pct, number), so both languages state the same figures.
 """
 
-from tools.text import Msg
+from core.text import Msg
 
 MODEL_NAMES = {
     "bgnbd": Msg("BG/NBD", "BG/NBD"),

@@ -1,6 +1,6 @@
 """Answer templates of marketing_roi (tools/marketing.py), English and Chinese, as data."""
 
-from tools.text import Msg
+from core.text import Msg
 
 PURPOSE = Msg("compute marketing ROI and acquisition cost", "计算营销投资回报和获客成本")
 

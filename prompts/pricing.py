@@ -4,7 +4,7 @@ Each template is a ``Msg`` of ``str.format`` strings filled with numbers already
 ``tools.formatting`` (through the helpers of tools/wording.py), so both languages state the same figures.
 """
 
-from tools.text import Msg
+from core.text import Msg
 
 PURPOSE = Msg("estimate price sensitivity", "估算价格敏感度")
 PURPOSE_NEEDS = Msg(

@@ -6,7 +6,7 @@ about (FINDING_PHRASES) and a readable label for every finding name the tools em
 
 from __future__ import annotations
 
-from tools.text import Msg
+from core.text import Msg
 
 # Finding name -> what it means, in words (used in the "why" of a recommendation and in retrieval).
 FINDING_LABELS: dict[str, Msg] = {

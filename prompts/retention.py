@@ -5,7 +5,7 @@ Each template is a ``Msg`` of ``str.format`` strings filled with numbers already
 ``tools.formatting`` (pct, number), so both languages state the same figures.
 """
 
-from tools.text import Msg
+from core.text import Msg
 
 # --- shared pieces ---------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Answer templates of satisfaction_analysis (tools/satisfaction.py), English and Chinese, as data."""
 
-from tools.text import Msg
+from core.text import Msg
 
 PURPOSE = Msg("analyse satisfaction and complaints", "分析满意度和投诉")
 

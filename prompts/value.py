@@ -4,7 +4,7 @@ Each template is a ``Msg`` of ``str.format`` strings; the tools fill them with n
 by ``tools.formatting`` (money, pct, number), so both languages state the same figures.
 """
 
-from tools.text import Msg
+from core.text import Msg
 
 # --- names -----------------------------------------------------------------------------------------
 

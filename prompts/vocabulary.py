@@ -28,7 +28,7 @@ Wording that asks for a churn *prediction* or rate ("likely to churn", "会流�
 
 from __future__ import annotations
 
-from tools.text import Msg
+from core.text import Msg
 
 Phrases = dict[str, float]
 
@@ -1741,12 +1741,6 @@ HELP_TOOLS: dict[str, tuple[Msg, dict[str, list[str]]]] = {
         },
     ),
 }
-LATER_TOPICS: dict[str, Msg] = {
-    "price_sensitivity": Msg("price sensitivity", "价格敏感度"),
-    "marketing_roi": Msg("marketing ROI", "营销投资回报"),
-    "satisfaction_analysis": Msg("satisfaction and complaints", "满意度和投诉"),
-    "recommend_actions": Msg("recommended actions", "行动建议"),
-}
 HELP_TIPS = Msg(
     '**Tips**: add a period ("in 2024", "last quarter", "Q3 2024", "since March 2024"), a grouping '
     '("by region", "by month"), a count ("top 10", "bottom 5") or a customer ("customer C00012"). '
@@ -1757,8 +1751,5 @@ HELP_TIPS = Msg(
     "（“前十”“后五名”）或客户（“客户 C00012”）。追问会沿用上一个问题：“按行业呢？”“只看2024年呢？”“换成后五名”。"
     "用一句话更正文件的读取方式：“把'sales'当作数量”“把 orders.csv 当作发票表”。"
     "删除上传的文件也一样：“删除 orders.csv 这个文件”。",
-)
-HELP_LATER = Msg(
-    "Not available yet (coming in a later release): {topics}.", "暂不支持（后续版本提供）：{topics}。"
 )
 HELP_EXAMPLES_LABEL = Msg("e.g.", "例如")

@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.text import Msg
 from tools.errors import ToolInputError
-from tools.text import Msg
 
 KINDS = ("transactions", "customers", "invoices", "financials", "sales", "feedback", "marketing")
 

@@ -67,6 +67,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from core.text import Msg
 from prompts import churn as T
 from prompts import value as VT
 from tools import clv as models
@@ -89,7 +90,6 @@ from tools.customer_rows import (
 from tools.errors import ToolInputError
 from tools.params import RankParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Msg
 from tools.wording import (
     MAX_SUMMARY_ITEMS,
     fact,

@@ -40,12 +40,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from core.text import Msg
 from prompts import credit as T
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
 from tools.params import ToolParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Msg
 from tools.wording import join, money_text, num_text, pct_text, say
 
 _ID = "customer_id"

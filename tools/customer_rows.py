@@ -22,11 +22,11 @@ from typing import Any
 
 import pandas as pd
 
+from core.text import Msg
 from prompts import value as T
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
-from tools.text import Msg
 from tools.wording import iso, num_text, say
 
 #: The date periods a tool can group by (month, quarter, year).

@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from core.text import Msg
 from tools.bundle import KIND_NAMES, KINDS, Dataset, DroppedRows, IngestReport
 from tools.errors import IngestError
 from tools.schemas import (
@@ -58,7 +59,6 @@ from tools.schemas import (
     normalise_header,
     rank_kinds,
 )
-from tools.text import Msg
 from tools.upload_guards import (
     check_xlsx_archive,
     decode_by_line,

@@ -41,6 +41,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from core.text import Msg
 from prompts import marketing as T
 from prompts import value as VT
 from tools import aggregate, value
@@ -48,7 +49,6 @@ from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Msg
 from tools.wording import fact, join, money_text, num_text, pct_text, say, sentences
 
 #: high_ltv_cac_channel: LTV:CAC above this (the 3:1 rule of thumb).

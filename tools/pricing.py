@@ -57,6 +57,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from core.text import Msg
 from prompts import pricing as T
 from prompts import value as VT
 from tools import aggregate
@@ -64,7 +65,6 @@ from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Msg
 from tools.wording import fact, join, num_text, pct_text, say, sentences
 
 #: Refuse when the within-cell standard deviation of log price is below this (about a 2% CV of price).

@@ -18,12 +18,12 @@ from typing import Literal, Protocol, runtime_checkable
 import pandas as pd
 from pydantic import Field
 
+from core.text import Lang, Msg
 from prompts import recommend as T
 from tools.bundle import DatasetBundle
 from tools.formatting import money, pct
 from tools.params import ToolParams
 from tools.results import Finding, Method, Table, ToolResult
-from tools.text import Lang, Msg
 
 ActionType = Literal[
     "retention",

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
+from core.text import Msg
 from tools import churn, clv_tool, credit, marketing, pricing, recommend, retention, satisfaction, value
 from tools.bundle import DatasetBundle
 from tools.errors import UserFacingError
 from tools.results import ToolResult
-from tools.text import Msg
 
 
 @dataclass(frozen=True)

@@ -43,13 +43,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from core.text import Msg
 from prompts import retention as T
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
 from tools.params import Dimension, PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Msg
 from tools.wording import fact, iso, join, num_text, pct_text, say, sentences
 
 Freq = Literal["month", "quarter", "year"]

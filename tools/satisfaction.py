@@ -40,6 +40,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from core.text import Msg
 from prompts import satisfaction as T
 from prompts import value as VT
 from tools import aggregate
@@ -48,7 +49,6 @@ from tools.customer_rows import as_bool
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Msg
 from tools.wording import fact, join, num_text, pct_text, say, sentences
 
 LOW_CSAT = 2

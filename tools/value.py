@@ -35,6 +35,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
+from core.text import Msg
 from prompts import value as T
 from tools import aggregate
 from tools.bundle import KIND_NAMES, KINDS, REQUIRED, DatasetBundle
@@ -60,7 +61,6 @@ from tools.errors import ToolInputError
 from tools.formatting import pct
 from tools.params import PeriodParams, RankParams, ToolParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Msg
 from tools.wording import (
     MAX_SUMMARY_ITEMS,
     fact,

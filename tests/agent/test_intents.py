@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from agent import intents
-from agent.intents import Context, Correction, cn_number, detect_language, help_text, parse
+from agent.compose import help_text
+from agent.intents import Context, Correction, cn_number, detect_language, parse
 from prompts import vocabulary as V
 from tools.registry import TOOLS
 
@@ -447,9 +448,6 @@ def test_help_text_lists_every_registered_tool_with_examples(lang):
         assert spec.description.get(lang) in text
         for example in V.HELP_TOOLS[name][1][lang]:
             assert example in text
-    for name, topic in V.LATER_TOPICS.items():
-        if name not in TOOLS:
-            assert topic.get(lang) in text
 
 
 def test_help_examples_map_to_their_tool():

@@ -31,13 +31,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.text import Msg
 from tools import customer_rows
 from tools import value as V
 from tools.bundle import Dataset, DatasetBundle, DroppedRows, IngestReport
 from tools.errors import ToolInputError
 from tools.formatting import money, pct
 from tools.results import ToolResult
-from tools.text import Msg
 
 ROWS = [
     ("C1", "2024-01-10", "O1", 100.0, 60.0, 5.0, "P1", "North"),

@@ -1,4 +1,4 @@
-"""Bilingual user-facing text."""
+"""Bilingual user-facing text: Msg and Lang, the ground floor every layer (tools, prompts, agent) imports."""
 
 from __future__ import annotations
 
