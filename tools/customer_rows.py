@@ -318,7 +318,7 @@ def dim_name(dimension: str) -> Msg:
 def as_bool(values: pd.Series) -> pd.Series:
     """A churned-style flag as nullable boolean (bool, 0/1, yes/no, true/false, 是/否).
 
-    Numbers: non-zero is True. Text (trimmed, case-insensitive): yes/y/true/1/是 and no/n/false/0/否;
+    Numbers: non-zero is True. Text (trimmed, case-insensitive): yes/y/true/1/是/churned and no/n/false/0/否;
     anything else, and missing values, is <NA>.
     """
     if pd.api.types.is_bool_dtype(values):
@@ -326,7 +326,8 @@ def as_bool(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         return values.ne(0).astype("boolean").where(values.notna())
     text = values.astype("str").str.strip().str.casefold()
-    mapping = {"yes": True, "y": True, "true": True, "1": True, "是": True, "no": False, "n": False}
+    mapping = {"yes": True, "y": True, "true": True, "1": True, "是": True, "churned": True}
+    mapping |= {"no": False, "n": False}
     mapping |= {"false": False, "0": False, "否": False}
     return text.map(mapping).astype("boolean")
 

@@ -43,12 +43,15 @@ from pydantic import Field
 
 from core.text import Msg
 from prompts import marketing as T
+from prompts import marketing_roi as W
 from prompts import value as VT
-from tools import aggregate, value
+from tools import aggregate
 from tools.bundle import DatasetBundle
+from tools.clv import historical
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
+from tools.spec import ToolSpec
 from tools.wording import fact, join, money_text, num_text, pct_text, say, sentences
 
 #: high_ltv_cac_channel: LTV:CAC above this (the 3:1 rule of thumb).
@@ -280,8 +283,8 @@ def _ltv(data: DatasetBundle, warnings: list[Msg]) -> tuple[pd.Series | None, fl
         warnings.append(T.NO_LTV)
         return None, None
     try:
-        result = value.customer_lifetime_value(
-            data, value.CLVParams(group_by="acquisition_channel", n=10_000)
+        result = historical.customer_lifetime_value(
+            data, historical.CLVParams(group_by="acquisition_channel", n=10_000)
         )
     except ToolInputError:
         warnings.append(T.NO_LTV)
@@ -413,3 +416,13 @@ def _chart(out: pd.DataFrame, dim: str) -> Chart:
     )
     figure.update_layout(barmode="group", xaxis={"type": "category"})
     return Chart(say(T.CHART, dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim))), figure)
+
+
+SPEC = ToolSpec(
+    "marketing_roi",
+    MarketingParams,
+    marketing_roi,
+    requires=('marketing',),
+    findings=('unprofitable_channel', 'high_ltv_cac_channel'),
+    words=W,
+)

@@ -58,6 +58,7 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
+from prompts import price_sensitivity as W
 from prompts import pricing as T
 from prompts import value as VT
 from tools import aggregate
@@ -65,6 +66,7 @@ from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
+from tools.spec import ToolSpec
 from tools.wording import fact, join, num_text, pct_text, say, sentences
 
 #: Refuse when the within-cell standard deviation of log price is below this (about a 2% CV of price).
@@ -875,3 +877,13 @@ def _last_date(data: DatasetBundle, source: str) -> date | None:
     if frame is None or "date" not in frame.columns or frame["date"].isna().all():
         return None
     return pd.Timestamp(frame["date"].max()).date()
+
+
+SPEC = ToolSpec(
+    "price_sensitivity",
+    PriceParams,
+    price_sensitivity,
+    requires=('sales',),
+    findings=('price_inelastic_segment', 'price_elastic_segment', 'over_discounting'),
+    words=W,
+)

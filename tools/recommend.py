@@ -20,10 +20,12 @@ from pydantic import Field
 
 from core.text import Lang, Msg
 from prompts import recommend as T
+from prompts import recommend_actions as W
 from tools.bundle import DatasetBundle
 from tools.formatting import money, pct
 from tools.params import ToolParams
 from tools.results import Finding, Method, Table, ToolResult
+from tools.spec import ToolSpec
 
 ActionType = Literal[
     "retention",
@@ -406,3 +408,14 @@ def _who(cid: str, name: str | None, value: float | None, lang: Lang) -> str:
 
 def _num(x: float) -> str:
     return f"{x:g}"
+
+
+SPEC = ToolSpec(
+    "recommend_actions",
+    RecommendParams,
+    recommend_actions,
+    requires=(),
+    findings=(),
+    words=W,
+    deps=('playbooks',),
+)

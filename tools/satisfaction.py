@@ -42,6 +42,7 @@ from pydantic import Field
 
 from core.text import Msg
 from prompts import satisfaction as T
+from prompts import satisfaction_analysis as W
 from prompts import value as VT
 from tools import aggregate
 from tools.bundle import DatasetBundle
@@ -49,6 +50,7 @@ from tools.customer_rows import as_bool
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
+from tools.spec import ToolSpec
 from tools.wording import fact, join, num_text, pct_text, say, sentences
 
 LOW_CSAT = 2
@@ -511,3 +513,13 @@ def _pareto_chart(pareto: pd.DataFrame) -> Chart:
         yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "tickformat": ".0%"},
     )
     return Chart(T.CHART_PARETO, figure)
+
+
+SPEC = ToolSpec(
+    "satisfaction_analysis",
+    SatisfactionParams,
+    satisfaction_analysis,
+    requires=('feedback',),
+    findings=('low_satisfaction_segment', 'complaint_driven_churn'),
+    words=W,
+)

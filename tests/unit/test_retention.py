@@ -12,15 +12,10 @@ import pytest
 from tools.bundle import Dataset, DatasetBundle
 from tools.errors import ToolInputError
 from tools.registry import TOOLS
-from tools.retention import (
-    ChurnTrendParams,
-    CohortParams,
-    SurvivalParams,
-    churn_trend,
-    cohort_retention,
-    customer_survival,
-)
-from tools.survival import kaplan_meier, logrank
+from tools.retention.churn_trend import ChurnTrendParams, churn_trend
+from tools.retention.cohorts import CohortParams, cohort_retention
+from tools.retention.kaplan_meier import kaplan_meier, logrank
+from tools.retention.survival_tool import SurvivalParams, customer_survival
 
 
 def bundle(**frames: pd.DataFrame) -> DatasetBundle:

@@ -1,5 +1,5 @@
 r"""The customer_lifetime_value tool: predictive CLV (BG/NBD, MBG/NBD, Pareto/NBD + Gamma-Gamma) with the
-historical method of tools/value.py as an alternative and as the fallback.
+historical method of tools/clv/historical.py as an alternative and as the fallback.
 
 Formula (per customer, time in ``time_unit`` u: "D" 1 day, "W" 7 days, "M" 365.25/12 days)
 -----------------------------------------------------------------------------------------------
@@ -19,7 +19,7 @@ revenue; a warning says so). The Gamma-Gamma model is fitted on the repeat buyer
 cannot be (fewer than 10, no convergence, q <= 1) E[Z] is the customer's own mean purchase-day amount
 (first purchase included), with a warning.
 
-Models: "bgnbd" (default), "mbgnbd", "pareto_nbd", "historical" (tools.value.customer_lifetime_value).
+Models: "bgnbd" (default), "mbgnbd", "pareto_nbd", "historical" (tools.clv.historical).
 Fewer than MIN_CUSTOMERS customers, no repeat purchase, or a fit that does not converge fall back to the
 historical method with a warning, never an error.
 
@@ -65,11 +65,12 @@ from pydantic import Field
 
 from core.text import Msg
 from prompts import clv as T
+from prompts import customer_lifetime_value as W
 from prompts import value as VT
 from tools import clv as models
-from tools import value
 from tools.bundle import DatasetBundle
 from tools.charts import bar_chart
+from tools.clv import historical as hist
 from tools.customer_rows import (
     PERIODS,
     Rows,
@@ -87,6 +88,7 @@ from tools.customer_rows import (
 from tools.errors import ToolInputError
 from tools.params import RankParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
+from tools.spec import ToolSpec
 from tools.wording import (
     MAX_SUMMARY_ITEMS,
     fact,
@@ -579,7 +581,7 @@ def _findings(cal_rows: pd.DataFrame, table: pd.DataFrame, cal_end: date) -> lis
 
 def _historical(data: DatasetBundle, params: CLVParams, notes: list[Msg]) -> ToolResult:
     """The historical method of tools/value.py, with the fallback notes (if any) as warnings."""
-    historical = value.CLVParams(
+    historical = hist.CLVParams(
         model="historical",
         margin=params.margin,
         lifetime_years=params.lifetime_years,
@@ -591,10 +593,20 @@ def _historical(data: DatasetBundle, params: CLVParams, notes: list[Msg]) -> Too
         start=params.start,
         end=params.end,
     )
-    result = value.customer_lifetime_value(data, historical)
+    result = hist.customer_lifetime_value(data, historical)
     result.facts = {"model": "historical", **result.facts}
     result.method.parameters = params.model_dump(mode="json") | {"model": "historical"}
     if notes:
         result.warnings = [*notes, *result.warnings]
         result.summary = Msg(f"{notes[0].en} {result.summary.en}", f"{notes[0].zh}{result.summary.zh}")
     return result
+
+
+SPEC = ToolSpec(
+    "customer_lifetime_value",
+    CLVParams,
+    customer_lifetime_value,
+    requires=('transactions',),
+    findings=('at_risk_valuable_customers',),
+    words=W,
+)
