@@ -28,7 +28,7 @@ from chainlit.utils import utc_now
 from fastapi import Depends, HTTPException
 from fastapi.responses import FileResponse
 
-from agent import auth, compose, database, engine, intents, oauth, persistence
+from agent import auth, compose, database, engine, oauth, persistence, understand
 from agent import settings as settings_mod
 from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
@@ -386,7 +386,7 @@ async def on_message(message: cl.Message) -> None:
         return
     question = (message.content or "").strip()
     if question:
-        lang = intents.detect_language(question)
+        lang = understand.detect_language(question)
     else:
         lang = session.language
     for element in message.elements or []:

@@ -19,11 +19,12 @@ from agent.answer import VERSION, Answer, ToolRun
 from core.text import Lang, Msg
 from prompts import answers as T
 from prompts import columns as column_labels
-from prompts import vocabulary as V
+from prompts import help as VH
+from prompts import removal as VR
 from tools import recommend as rec
-from tools.bundle import KIND_NAMES
 from tools.registry import TOOLS, get_tool
 from tools.results import Table, ToolResult
+from tools.schemas import KIND_NAMES
 
 if TYPE_CHECKING:
     from agent.run import RecommendationRuns
@@ -184,16 +185,16 @@ def help_answer(question: str, lang: Lang, warnings: list[Msg] | None = None) ->
 def help_text(lang: Lang) -> str:
     """Markdown: what can be asked, with example questions (from prompts/)."""
     quote = ("“", "”") if lang == "zh" else ('"', '"')
-    lines = [V.HELP_INTRO.get(lang), ""]
-    for name, spec in TOOLS.items():
-        title, examples = V.HELP_TOOLS.get(name, (None, {}))
-        heading = title.get(lang) if title else name
+    lines = [VH.HELP_INTRO.get(lang), ""]
+    for spec in TOOLS.values():
+        title, examples = spec.words.HELP
+        heading = title.get(lang)
         sample = " · ".join(f"{quote[0]}{q}{quote[1]}" for q in examples.get(lang, []))
         colon = "：" if lang == "zh" else ": "
         line = f"- **{heading}**{colon}{spec.description.get(lang)}"
         space = "" if lang == "zh" else " "
-        lines.append(f"{line}{space}{V.HELP_EXAMPLES_LABEL.get(lang)} {sample}" if sample else line)
-    lines += ["", V.HELP_TIPS.get(lang)]
+        lines.append(f"{line}{space}{VH.HELP_EXAMPLES_LABEL.get(lang)} {sample}" if sample else line)
+    lines += ["", VH.HELP_TIPS.get(lang)]
     return "\n".join(lines)
 
 
@@ -205,16 +206,16 @@ def correction_answer(question: str, lang: Lang, outcomes: list[FileOutcome]) ->
 def removal_answer(question: str, lang: Lang, session: Session, names: list[str]) -> Answer:
     """Confirms the deleted uploads and lists what is still loaded (or that the demo is back)."""
     sep = "、" if lang == "zh" else ", "
-    lines = [V.REMOVED.format(files=sep.join(f"`{n}`" for n in names)).get(lang)]
+    lines = [VR.REMOVED.format(files=sep.join(f"`{n}`" for n in names)).get(lang)]
     if session.is_demo:
-        lines.append(V.REMOVED_NOTHING_LEFT.get(lang))
+        lines.append(VR.REMOVED_NOTHING_LEFT.get(lang))
     else:
-        lines.append(V.REMOVED_REMAINING.get(lang))
+        lines.append(VR.REMOVED_REMAINING.get(lang))
         for f in session.files:
             rows = len(f.dataset.frame) if f.dataset is not None else 0
             kind = kind_name(f.dataset.kind, lang) if f.dataset is not None else "?"
             lines.append(
-                "- " + V.REMOVED_FILE_LINE.format(file=f"`{f.filename}`", kind=kind, rows=f"{rows:,}").get(lang)
+                "- " + VR.REMOVED_FILE_LINE.format(file=f"`{f.filename}`", kind=kind, rows=f"{rows:,}").get(lang)
             )
     return Answer(question, lang, "\n\n".join(lines[:2]) + "".join("\n" + x for x in lines[2:]), removed_files=names)
 

@@ -1,6 +1,6 @@
 """One entry point: answer(question, session) -> Answer, in one pass: understand -> run -> compose.
 
-The question is understood once by the offline engine (agent/intents.py): deleting files and
+The question is understood once by the offline engine (agent/understand.py): deleting files and
 correcting a mapping are decided there, never by a model. Otherwise the configured model (agent/llm.py)
 or the offline understanding picks the tool calls; agent/run.py executes them; agent/compose.py writes
 the answer.
@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from agent import compose, intents, ratelimit, run
+from agent import compose, ratelimit, run, understand
 from agent.answer import Answer
 from agent.session import Session
 from core.text import Lang, Msg
@@ -43,14 +43,14 @@ def answer(
     if len(question) > limit:
         question = question[:limit]
         warnings.append(T.QUESTION_TRUNCATED.format(limit=limit))
-    language = lang or intents.detect_language(question)
+    language = lang or understand.detect_language(question)
     if session.user_id is not None:  # per signed-in user: one user's flood never slows the others
         try:
             ratelimit.limiter(session.settings.rate_per_minute).check(str(session.user_id))
         except ratelimit.RateLimited as exc:
             return Answer(question[:200], language, exc.message(language), error=exc)
     session.language = language
-    intent = intents.parse(question, session.context())
+    intent = understand.parse(question, session.context())
     if intent.removal is not None:  # deleting data is decided here, never by a model
         result = _remove(question, session, intent.removal, language)
     elif intent.correction is not None:
@@ -71,16 +71,16 @@ def run_tool(session: Session, tool: str, arguments: dict[str, Any] | None, lang
 
 
 def _answer_offline(
-    question: str, session: Session, intent: intents.Intent, language: Lang, warnings: list[Msg]
+    question: str, session: Session, intent: understand.Intent, language: Lang, warnings: list[Msg]
 ) -> Answer:
     """The offline question engine's answer (also the fallback when a model endpoint fails)."""
-    if intent.tool != "recommend_actions" and intents.asks_for_recommendations(question):
-        runs = run.run_recommendations(question, session, intents.findings_named(question))
+    if intent.tool != "recommend_actions" and understand.asks_for_recommendations(question):
+        runs = run.run_recommendations(question, session, understand.findings_named(question))
         return compose.recommendation_answer(question, language, session, runs, warnings)
     if intent.tool is None:
         return compose.help_answer(question, language, warnings)
     if intent.tool == "recommend_actions":
-        runs = run.run_recommendations(question, session, intents.findings_named(question), intent.arguments)
+        runs = run.run_recommendations(question, session, understand.findings_named(question), intent.arguments)
         return compose.recommendation_answer(question, language, session, runs, warnings)
     done = run.run_tool(session, intent.tool, intent.arguments)
     return compose.tool_answer(question, language, session, done, warnings)
@@ -89,7 +89,7 @@ def _answer_offline(
 def _answer_with_model(
     question: str,
     session: Session,
-    intent: intents.Intent,
+    intent: understand.Intent,
     language: Lang,
     warnings: list[Msg],
     on_token: Callable[[str], None] | None,
@@ -121,7 +121,7 @@ def _answer_with_model(
     return compose.model_answer(question, language, session, turn.text, turn.runs, notes)
 
 
-def _correct(question: str, session: Session, correction: intents.Correction, language: Lang) -> Answer:
+def _correct(question: str, session: Session, correction: understand.Correction, language: Lang) -> Answer:
     try:
         outcomes = session.correct(correction)
     except UserFacingError as exc:
@@ -129,7 +129,7 @@ def _correct(question: str, session: Session, correction: intents.Correction, la
     return compose.correction_answer(question, language, outcomes)
 
 
-def _remove(question: str, session: Session, removal: intents.Removal, language: Lang) -> Answer:
+def _remove(question: str, session: Session, removal: understand.Removal, language: Lang) -> Answer:
     """Delete uploaded files from the session (the app then deletes them from the database and disk)."""
     try:
         removed = session.remove_files(removal)

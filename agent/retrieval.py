@@ -37,7 +37,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from agent import settings as settings_mod
 from core.text import Msg
-from prompts.recommend import FINDING_LABELS
+from prompts.findings import label as finding_label
 from tools.recommend import PlaybookHit
 
 log = logging.getLogger(__name__)
@@ -283,7 +283,7 @@ class Playbook:
 
     def chunks(self) -> list[tuple[str, str]]:
         """(suffix, text) pieces indexed for this playbook."""
-        labels = [FINDING_LABELS.get(f, Msg(f.replace("_", " "), "")) for f in self.findings]
+        labels = [finding_label(f) for f in self.findings]
         head = " ".join(
             [
                 self.title.en,

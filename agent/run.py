@@ -14,7 +14,8 @@ from typing import Any
 from agent.answer import ToolRun
 from agent.session import Session
 from core.text import Msg
-from prompts import recommend as R
+from prompts import advice as A
+from prompts.findings import label as finding_label
 from tools import recommend as rec
 from tools.errors import UserFacingError
 from tools.registry import TOOLS, get_tool
@@ -145,12 +146,12 @@ def run_recommendations(
                     known = dict(session.known_findings)
     for run in out.measured:
         if run.error is None:
-            out.warnings.append(R.ON_DEMAND.format(tool=run.tool))
+            out.warnings.append(A.ON_DEMAND.format(tool=run.tool))
     for f in named:
         if f not in known:
-            label = R.FINDING_LABELS.get(f, Msg(f, f))
+            label = finding_label(f)
             out.warnings.append(
-                Msg(R.NOT_MEASURABLE.en.format(finding=label.en), R.NOT_MEASURABLE.zh.format(finding=label.zh))
+                Msg(A.NOT_MEASURABLE.en.format(finding=label.en), A.NOT_MEASURABLE.zh.format(finding=label.zh))
             )
     findings = [f for f in wanted if f in known] + [f for f in named if f not in known]
     args = {k: v for k, v in (arguments or {}).items() if k in ("action_type", "n")}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Lang = Literal["en", "zh"]
 
@@ -27,3 +27,10 @@ class Msg:
 
     def to_json(self) -> dict[str, str]:
         return {"en": self.en, "zh": self.zh}
+
+
+class Term(NamedTuple):
+    """A named condition or concept in words: its label and the phrases a question may use for it."""
+
+    label: Msg
+    phrases: tuple[str, ...] = ()

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from core.text import Msg
-from prompts import value as T
+from prompts import customer_rows as W
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
@@ -84,9 +84,9 @@ def prepare(
         first, last = (tx["date"].min(), tx["date"].max()) if len(tx) else (None, None)
         raise ToolInputError(
             say(
-                T.NO_TX_IN_PERIOD,
-                start=start.isoformat() if start else T.OPEN_START,
-                end=end.isoformat() if end else T.OPEN_END,
+                W.NO_TX_IN_PERIOD,
+                start=start.isoformat() if start else W.OPEN_START,
+                end=end.isoformat() if end else W.OPEN_END,
                 first=iso(first),
                 last=iso(last),
             )
@@ -94,14 +94,14 @@ def prepare(
     parts, warnings = _currency_parts(used, currency, split)
     scope = parts[0][1] if len(parts) == 1 else used  # the rows actually analysed
     first, last = scope["date"].min(), scope["date"].max()
-    assumptions = [say(T.PERIOD_USED, start=iso(first), end=iso(last), rows=num_text(len(scope)))]
-    assumptions.append(T.ORDERS_DEFINITION if "order_id" in used.columns else T.ORDERS_DEFINITION_DAYS)
+    assumptions = [say(W.PERIOD_USED, start=iso(first), end=iso(last), rows=num_text(len(scope)))]
+    assumptions.append(W.ORDERS_DEFINITION if "order_id" in used.columns else W.ORDERS_DEFINITION_DAYS)
     if "tax_included" in used.columns:
         flags = as_bool(scope["tax_included"]).dropna().unique()
         if len(flags) == 1:
-            assumptions.append(T.TAX_INCLUDED if bool(flags[0]) else T.TAX_EXCLUDED)
+            assumptions.append(W.TAX_INCLUDED if bool(flags[0]) else W.TAX_EXCLUDED)
         elif len(flags) > 1:
-            warnings.append(T.TAX_MIXED)
+            warnings.append(W.TAX_MIXED)
     if "cost" in used.columns:
         warnings.extend(cost_warnings(scope))
     return Rows(parts, set(used.columns), len(scope), last.date(), warnings, assumptions)
@@ -112,7 +112,7 @@ def cost_warnings(tx: pd.DataFrame) -> list[Msg]:
     missing = int(tx["cost"].isna().sum())
     if not missing:
         return []
-    return [say(T.COST_MISSING_ROWS, count=num_text(missing), rows=num_text(len(tx)))]
+    return [say(W.COST_MISSING_ROWS, count=num_text(missing), rows=num_text(len(tx)))]
 
 
 def _currency_parts(
@@ -122,26 +122,26 @@ def _currency_parts(
     if "currency" not in tx.columns:
         return [(None, tx)], []
     counts = tx["currency"].value_counts(dropna=False)
-    codes = [T.UNKNOWN if pd.isna(c) else str(c) for c in counts.index]
+    codes = [W.UNKNOWN if pd.isna(c) else str(c) for c in counts.index]
     listed = ", ".join(codes)
     if requested is not None:
         wanted = [c for c in codes if c.casefold() == requested.strip().casefold()]
         if not wanted:
-            raise ToolInputError(say(T.UNKNOWN_CURRENCY, currency=requested, currencies=listed))
+            raise ToolInputError(say(W.UNKNOWN_CURRENCY, currency=requested, currencies=listed))
         return [(wanted[0], tx.loc[tx["currency"] == wanted[0]])], []
     if len(codes) == 1:
         return [(codes[0], tx)], []
 
     def rows_of(code: str) -> pd.DataFrame:
-        return tx.loc[tx["currency"].isna()] if code == T.UNKNOWN else tx.loc[tx["currency"] == code]
+        return tx.loc[tx["currency"].isna()] if code == W.UNKNOWN else tx.loc[tx["currency"] == code]
 
     if split:
         return [(c, rows_of(c)) for c in codes], [
-            say(T.CURRENCY_SPLIT, count=num_text(len(codes)), currencies=listed)
+            say(W.CURRENCY_SPLIT, count=num_text(len(codes)), currencies=listed)
         ]
     chosen = rows_of(codes[0])
     warning = say(
-        T.CURRENCY_SELECTED,
+        W.CURRENCY_SELECTED,
         count=num_text(len(codes)),
         currencies=listed,
         currency=codes[0],
@@ -243,15 +243,15 @@ def match_customers(data: DatasetBundle, tx: pd.DataFrame, names: Names, query: 
         if len(hits) > MAX_NAME_MATCHES:
             examples = ", ".join(plain_label(c, known.get(c)) for c in hits[:5])
             raise ToolInputError(
-                say(T.AMBIGUOUS_CUSTOMER, query=query, count=num_text(len(hits)), matches=examples)
+                say(W.AMBIGUOUS_CUSTOMER, query=query, count=num_text(len(hits)), matches=examples)
             )
         if len(hits):
             return customer_ids(hits)
     candidates = list(dict.fromkeys([*ids, *known]))
     close = difflib.get_close_matches(query.strip(), candidates, n=5, cutoff=0.6)
     if close:
-        raise ToolInputError(say(T.UNKNOWN_CUSTOMER, query=query, matches=", ".join(close)))
-    raise ToolInputError(say(T.UNKNOWN_CUSTOMER_NO_CLOSE, query=query))
+        raise ToolInputError(say(W.UNKNOWN_CUSTOMER, query=query, matches=", ".join(close)))
+    raise ToolInputError(say(W.UNKNOWN_CUSTOMER_NO_CLOSE, query=query))
 
 
 def no_tx_for(matched: list[str], names: Names, rows: Rows) -> ToolInputError:
@@ -261,7 +261,7 @@ def no_tx_for(matched: list[str], names: Names, rows: Rows) -> ToolInputError:
     """
     dates = pd.concat([p["date"] for _, p in rows.parts])
     who = ", ".join(plain_label(c, names.get(c)) for c in matched[:5])
-    return ToolInputError(say(T.CUSTOMER_NO_TX, customers=who, start=iso(dates.min()), end=iso(dates.max())))
+    return ToolInputError(say(W.CUSTOMER_NO_TX, customers=who, start=iso(dates.min()), end=iso(dates.max())))
 
 
 # --- dimensions and flags --------------------------------------------------------------------------
@@ -302,17 +302,17 @@ def _unknown_dimension(data: DatasetBundle, tx: pd.DataFrame, by: str) -> ToolIn
     loaded = ", ".join(map(str, customers.columns)) if customers is not None else None
     return ToolInputError(
         say(
-            T.UNKNOWN_DIMENSION,
+            W.UNKNOWN_DIMENSION,
             dimension=by,
             tx_columns=", ".join(map(str, tx.columns)),
-            customer_columns=loaded if loaded is not None else T.NOT_LOADED,
+            customer_columns=loaded if loaded is not None else W.NOT_LOADED,
         )
     )
 
 
 def dim_name(dimension: str) -> Msg:
     """The bilingual name of a grouping dimension ('customer', 'segment', 'month', ...)."""
-    return T.CUSTOMER if dimension == "customer" else T.DIMENSIONS.get(dimension, Msg(dimension, dimension))
+    return W.CUSTOMER if dimension == "customer" else W.DIMENSIONS.get(dimension, Msg(dimension, dimension))
 
 
 def as_bool(values: pd.Series) -> pd.Series:

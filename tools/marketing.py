@@ -42,9 +42,8 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
-from prompts import marketing as T
+from prompts import customer_rows as S
 from prompts import marketing_roi as W
-from prompts import value as VT
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.clv import historical
@@ -108,7 +107,7 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
     roi, roi_basis ('gross_profit' | 'revenue'), ltv, ltv_cac, payback_months, channels.
     Findings: unprofitable_channel, high_ltv_cac_channel.
     """
-    mk = data.require("marketing", ["channel", "spend"], T.PURPOSE).copy()
+    mk = data.require("marketing", ["channel", "spend"], W.PURPOSE).copy()
     pcol = "period" if "period" in mk.columns else ("date" if "date" in mk.columns else None)
     if pcol is not None:
         mk["_period"] = pd.to_datetime(mk[pcol], errors="coerce")
@@ -117,16 +116,16 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
         if params.end is not None:
             mk = mk.loc[mk["_period"] <= pd.Timestamp(params.end)]
     if params.group_by in aggregate.PERIOD_FREQ and pcol is None:
-        raise ToolInputError(say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
+        raise ToolInputError(say(W.NO_ROWS, start=params.start or "…", end=params.end or "…"))
     mk["channel"] = mk["channel"].astype("str")
     if params.channel is not None:
         known = sorted(set(mk["channel"].tolist()))
         match = [c for c in known if c.casefold() == params.channel.strip().casefold()]
         if not match:
-            raise ToolInputError(say(T.UNKNOWN_CHANNEL, channel=params.channel, channels=", ".join(known)))
+            raise ToolInputError(say(W.UNKNOWN_CHANNEL, channel=params.channel, channels=", ".join(known)))
         mk = mk.loc[mk["channel"] == match[0]]
     if mk.empty:
-        raise ToolInputError(say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
+        raise ToolInputError(say(W.NO_ROWS, start=params.start or "…", end=params.end or "…"))
     warnings: list[Msg] = []
     assumptions: list[Msg] = []
     start = pd.Timestamp(mk["_period"].min()) if pcol else None
@@ -159,15 +158,15 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
         table["acquired_customers"] = table["acquired_customers"].fillna(0).astype("int64")
         if "new_customers" not in table.columns:
             table["new_customers"] = table["acquired_customers"]
-            assumptions.append(T.NEW_FROM_CUSTOMERS)
+            assumptions.append(W.NEW_FROM_CUSTOMERS)
     elif "revenue" in table.columns:
         table["first_year_revenue"] = table["revenue"]
         table["first_year_gross_profit"] = np.nan
         table["months_observed"] = np.nan
         basis = "revenue"
-        warnings.append(T.REVENUE_FROM_MARKETING)
+        warnings.append(W.REVENUE_FROM_MARKETING)
     if "new_customers" not in table.columns:
-        data.require("customers", ["customer_id", "acquisition_channel", "signup_date"], T.PURPOSE)
+        data.require("customers", ["customer_id", "acquisition_channel", "signup_date"], W.PURPOSE)
     table = table.drop(columns=[c for c in ("revenue",) if c in table.columns])
     for col in ("leads", "first_year_revenue", "first_year_gross_profit", "months_observed"):
         if col not in table.columns:
@@ -203,16 +202,16 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
     summary = _summary(facts, out, dim, basis, start, end, by_period)
     charts = [_chart(out, dim)]
     formula = say(
-        T.FORMULA,
-        dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim)),
-        basis=T.BASIS[basis],
+        W.FORMULA,
+        dimension=S.DIMENSIONS.get(dim, Msg(dim, dim)),
+        basis=W.BASIS[basis],
         ratio=num_text(HIGH_LTV_CAC),
     )
     if start is not None:
         assumptions.insert(
             0,
             say(
-                T.PERIOD_NOTE,
+                W.PERIOD_NOTE,
                 start=start.date().isoformat(),
                 end=end.date().isoformat(),
                 rows=num_text(len(mk)),
@@ -250,7 +249,7 @@ def _acquired(
     cust = cust.loc[keep].reset_index(drop=True)
     basis = "gross_profit" if "cost" in tx.columns else "revenue"
     if basis == "revenue":
-        warnings.append(T.REVENUE_BASIS)
+        warnings.append(W.REVENUE_BASIS)
     as_of_ts = pd.Timestamp(tx["date"].max())
     signup = tx["customer_id"].map(cust.set_index("customer_id")["signup_date"])
     window = (
@@ -267,7 +266,7 @@ def _acquired(
     if partial:
         warnings.append(
             say(
-                T.PARTIAL_YEAR,
+                W.PARTIAL_YEAR,
                 count=num_text(partial),
                 total=num_text(len(cust)),
                 as_of=as_of_ts.date().isoformat(),
@@ -280,14 +279,14 @@ def _ltv(data: DatasetBundle, warnings: list[Msg]) -> tuple[pd.Series | None, fl
     """Average historical CLV per acquisition channel and overall, from tools.value (reused)."""
     customers = data.get("customers")
     if customers is None or "acquisition_channel" not in customers.columns:
-        warnings.append(T.NO_LTV)
+        warnings.append(W.NO_LTV)
         return None, None
     try:
         result = historical.customer_lifetime_value(
             data, historical.CLVParams(group_by="acquisition_channel", n=10_000)
         )
     except ToolInputError:
-        warnings.append(T.NO_LTV)
+        warnings.append(W.NO_LTV)
         return None, None
     frame = result.tables[0].frame
     by = frame.set_index(frame["acquisition_channel"].astype("str"))["average_clv"]
@@ -335,7 +334,7 @@ def _findings(out: pd.DataFrame, basis: str) -> list[Finding]:
         findings.append(
             Finding(
                 "unprofitable_channel",
-                say(T.FINDING_UNPROFITABLE, channels=labels, basis=T.BASIS[basis], loss=money_text(loss)),
+                say(W.FINDING_UNPROFITABLE, channels=labels, basis=W.BASIS[basis], loss=money_text(loss)),
                 [],
                 loss,
                 "roi",
@@ -348,7 +347,7 @@ def _findings(out: pd.DataFrame, basis: str) -> list[Finding]:
         findings.append(
             Finding(
                 "high_ltv_cac_channel",
-                say(T.FINDING_HIGH_LTV_CAC, channels=labels, ratio=num_text(HIGH_LTV_CAC)),
+                say(W.FINDING_HIGH_LTV_CAC, channels=labels, ratio=num_text(HIGH_LTV_CAC)),
                 [],
                 None,  # an opportunity, not money at stake
                 "ltv_cac",
@@ -371,7 +370,7 @@ def _summary(
     ratio = facts["ltv_cac"]
     parts = [
         say(
-            T.SUMMARY,
+            W.SUMMARY,
             start=start.date().isoformat() if start is not None else "…",
             end=end.date().isoformat() if end is not None else "…",
             spend=money_text(facts["spend"]),
@@ -379,7 +378,7 @@ def _summary(
             new=num_text(facts["new_customers"]),
             conversion=pct_text(facts["conversion_rate"]),
             cac=money_text(facts["cac"]),
-            basis=T.BASIS[basis],
+            basis=W.BASIS[basis],
             value=money_text(ret),
             roi=pct_text(facts["roi"]),
             ltv_cac=Msg(f"{ratio:.1f}:1", f"{ratio:.1f}:1") if ratio is not None else num_text(None),
@@ -390,7 +389,7 @@ def _summary(
     if not by_period and len(ranked) >= 2:
         parts.append(
             say(
-                T.CHEAPEST,
+                W.CHEAPEST,
                 cheapest=str(ranked[dim].iloc[0]),
                 cac_low=money_text(ranked["cac"].iloc[0]),
                 dearest=str(ranked[dim].iloc[-1]),
@@ -399,9 +398,9 @@ def _summary(
         )
     shown = out.head(MAX_SUMMARY_ITEMS)
     items = join(
-        [say(VT.ITEM, label=str(k), value=pct_text(r)) for k, r in zip(shown[dim], shown["roi"], strict=True)]
+        [say(S.ITEM, label=str(k), value=pct_text(r)) for k, r in zip(shown[dim], shown["roi"], strict=True)]
     )
-    parts.append(say(T.BY_GROUP, dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim)), items=items))
+    parts.append(say(W.BY_GROUP, dimension=S.DIMENSIONS.get(dim, Msg(dim, dim)), items=items))
     return sentences(parts)
 
 
@@ -415,7 +414,7 @@ def _chart(out: pd.DataFrame, dim: str) -> Chart:
         ]
     )
     figure.update_layout(barmode="group", xaxis={"type": "category"})
-    return Chart(say(T.CHART, dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim))), figure)
+    return Chart(say(W.CHART, dimension=S.DIMENSIONS.get(dim, Msg(dim, dim))), figure)
 
 
 SPEC = ToolSpec(

@@ -7,11 +7,12 @@ of the help text and of the diagnostic tools a generic "what should we do?" runs
 from __future__ import annotations
 
 from core.text import Msg
-from tools import marketing, pricing, recommend, satisfaction
+from tools import marketing, recommend, satisfaction
 from tools.churn import tool as churn
 from tools.clv import tool as clv
 from tools.credit import aging, health, scorecard
 from tools.errors import UserFacingError
+from tools.pricing import tool as pricing
 from tools.retention import churn_trend, cohorts, survival_tool
 from tools.spec import ToolSpec
 from tools.value import concentration, overview, profitability, rfm

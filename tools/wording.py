@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from core.text import Lang, Msg
-from prompts.value import ITEM
+from prompts.customer_rows import ITEM
 from tools.formatting import money, number, pct
 
 LIST_SEPARATOR = Msg("; ", "；")

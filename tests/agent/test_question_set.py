@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from agent.intents import Context, Intent, parse
+from agent.understand import Context, Intent, parse
 from tools.registry import TOOLS
 
 HERE = Path(__file__).parent

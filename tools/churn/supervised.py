@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.text import Msg
-from prompts import churn as T
+from prompts import churn_risk as W
 from tools.bundle import DatasetBundle
 from tools.churn.common import (
     CV_FOLDS,
@@ -242,17 +242,17 @@ def training_frame(
     first_buy = buys.groupby(ID)["date"].min()
     last_buy = buys.groupby(ID)["date"].max()
     if not labels.has_churn_date:
-        warns.append(T.NO_CHURN_DATE)
+        warns.append(W.NO_CHURN_DATE)
         churn_date = last_buy.reindex(churn_date.index)
     unknown = churned & churn_date.isna()
     if unknown.any() and labels.has_churn_date:
-        warns.append(say(T.MISSING_CHURN_DATE, count=num_text(int(unknown.sum()))))
+        warns.append(say(W.MISSING_CHURN_DATE, count=num_text(int(unknown.sum()))))
     ids = labels.churned.index[labels.churned.notna() & ~unknown]
     joined = labels.signup.reindex(ids).fillna(first_buy.reindex(ids))
     first = purchases["date"].min().date()
     cutoffs = snapshot_dates(first, as_of, prediction_days)
     if cutoffs and cutoffs[-1] - pd.Timedelta(days=LOOKBACK_DAYS) < pd.Timestamp(first):
-        warns.append(say(T.SHORT_LOOKBACK, lookback=LOOKBACK_DAYS))
+        warns.append(say(W.SHORT_LOOKBACK, lookback=LOOKBACK_DAYS))
     parts = []
     horizon = pd.Timedelta(days=prediction_days)
     cd = churn_date.reindex(ids)
@@ -343,12 +343,12 @@ def supervised(
     H = params.prediction_days
     first = purchases["date"].min().date()
     if (pd.Timestamp(as_of) - pd.Timestamp(first)).days <= H:
-        return None, say(T.REASON_SHORT, days=H, as_of=as_of.isoformat())
+        return None, say(W.REASON_SHORT, days=H, as_of=as_of.isoformat())
     X, y, keys, warns = training_frame(data, purchases, labels, as_of, H)
     n_pos = int(keys.loc[y.to_numpy(), ID].nunique()) if len(keys) else 0
     n_neg = int(keys.loc[~y.to_numpy(), ID].nunique()) if len(keys) else 0
     if n_pos < MIN_PER_CLASS or n_neg < MIN_PER_CLASS:
-        return None, say(T.REASON_CLASSES, churned=n_pos, active=n_neg, min=MIN_PER_CLASS)
+        return None, say(W.REASON_CLASSES, churned=n_pos, active=n_neg, min=MIN_PER_CLASS)
     cv = cross_validate(X, y, keys[ID])
     model = _model().fit(X, y.to_numpy())
     churned = labels.churned.fillna(False).astype(bool)
@@ -383,18 +383,18 @@ def supervised(
         "medium_risk_cutoff": SUPERVISED_MEDIUM_RISK,
     }
     quality = say(
-        T.QUALITY,
+        W.QUALITY,
         auc=f"{cv.auc:.3f}",
         std=f"{np.std(cv.fold_auc):.3f}",
         rows=num_text(len(keys)),
         customers=num_text(facts["training_customers"]),
         rate=pct_text(float(y.mean())),
         days=H,
-        drivers=join(driver_items) if driver_items else T.NO_DRIVERS,
+        drivers=join(driver_items) if driver_items else W.NO_DRIVERS,
     )
-    definition = say(T.DEFINITION_SUPERVISED, as_of=as_of.isoformat(), days=H)
+    definition = say(W.DEFINITION_SUPERVISED, as_of=as_of.isoformat(), days=H)
     formula = say(
-        T.FORMULA_SUPERVISED,
+        W.FORMULA_SUPERVISED,
         step=SNAPSHOT_STEP_DAYS,
         first=pd.Timestamp(cutoffs[0]).date().isoformat(),
         last=pd.Timestamp(cutoffs[-1]).date().isoformat(),
@@ -403,7 +403,7 @@ def supervised(
         as_of=as_of.isoformat(),
     )
     used = [c for c in labels.attributes.columns]
-    assumptions = [say(T.ATTRIBUTES_USED, columns=", ".join(used) or "-")] if used else []
+    assumptions = [say(W.ATTRIBUTES_USED, columns=", ".join(used) or "-")] if used else []
     imp = cv.importance.head(15)
     chart_labels = [_feature_name(f).en for f in imp.index]
     figure = go.Figure(go.Bar(x=imp.to_numpy()[::-1], y=chart_labels[::-1], orientation="h"))
@@ -420,7 +420,7 @@ def supervised(
             assumptions,
             warns,
             facts,
-            [Chart(T.CHART_DRIVERS, figure)],
+            [Chart(W.CHART_DRIVERS, figure)],
             [Table("churn_drivers", drivers_table)],
             quality,
         ),
@@ -429,7 +429,7 @@ def supervised(
 
 
 def _feature_name(feature: str) -> Msg:
-    return T.FEATURES.get(feature, Msg(feature, feature))
+    return W.FEATURES.get(feature, Msg(feature, feature))
 
 
 def _drivers(X: pd.DataFrame, cv: CrossValidation) -> tuple[list[str], list[Msg]]:
@@ -445,12 +445,12 @@ def _drivers(X: pd.DataFrame, cv: CrossValidation) -> tuple[list[str], list[Msg]
         label = _feature_name(str(feature))
         if isinstance(col.dtype, pd.CategoricalDtype):
             means = pd.Series(cv.oof[ok]).groupby(col.to_numpy()[ok], observed=True).mean()
-            items.append(say(T.DRIVER_LEVEL, feature=label, level=str(means.idxmax())))
+            items.append(say(W.DRIVER_LEVEL, feature=label, level=str(means.idxmax())))
         else:
             vals = col.to_numpy(float)[ok]
             finite = ~np.isnan(vals)
             rho = stats.spearmanr(vals[finite], cv.oof[ok][finite]).statistic if finite.sum() > 2 else 0.0
-            items.append(say(T.DRIVER_UP if rho >= 0 else T.DRIVER_DOWN, feature=label))
+            items.append(say(W.DRIVER_UP if rho >= 0 else W.DRIVER_DOWN, feature=label))
         names.append(str(feature))
     return names, items
 
@@ -468,5 +468,5 @@ def _leakage(X: pd.DataFrame, y: pd.Series) -> list[Msg]:
             continue
         auc = roc_auc_score(y.to_numpy()[ok], v[ok])
         if max(auc, 1 - auc) > LEAKAGE_AUC:
-            out.append(say(T.LEAKAGE, feature=_feature_name(col), auc=f"{max(auc, 1 - auc):.3f}"))
+            out.append(say(W.LEAKAGE, feature=_feature_name(col), auc=f"{max(auc, 1 - auc):.3f}"))
     return out

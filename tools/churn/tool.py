@@ -65,9 +65,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.text import Msg
-from prompts import churn as T
 from prompts import churn_risk as W
-from prompts import value as VT
+from prompts import customer_rows as S
 from tools.bundle import DatasetBundle
 from tools.charts import bar_chart
 from tools.churn.common import (
@@ -137,7 +136,7 @@ def churn_risk(data: DatasetBundle, params: ChurnParams) -> ToolResult:
     if params.method in ("auto", "supervised") and labels is not None:
         scored, reason = supervised(data, used, labels, as_of, params)
         if scored is None:
-            notes.append(say(T.NO_LABEL_TRAINING, reason=reason))
+            notes.append(say(W.NO_LABEL_TRAINING, reason=reason))
     if scored is None:
         scored = unlabelled(used, as_of, params)
     scored.warnings = notes + scored.warnings
@@ -196,13 +195,13 @@ def _result(
         "high_risk_cutoff": HIGH_RISK,
         "medium_risk_cutoff": MEDIUM_RISK,
     } | scored.facts
-    basis_msg = T.BASIS_PROFIT if has_cost else T.BASIS_REVENUE
-    method_name = T.BASIS.get(scored.method, Msg(scored.method, scored.method))
+    basis_msg = W.BASIS_PROFIT if has_cost else W.BASIS_REVENUE
+    method_name = W.BASIS.get(scored.method, Msg(scored.method, scored.method))
     if scored.method == "model":
         method_name = Msg("1 − P(alive)", "1 − P(仍活跃)")
     lines = [
         say(
-            T.SUMMARY,
+            W.SUMMARY,
             as_of=as_of.isoformat(),
             method=method_name,
             high=num_text(counts["high"]),
@@ -216,14 +215,14 @@ def _result(
     if scored.quality is not None:
         lines.append(scored.quality)
     if scored.facts.get("already_churned"):
-        lines.append(say(T.ALREADY_CHURNED, count=num_text(scored.facts["already_churned"])))
+        lines.append(say(W.ALREADY_CHURNED, count=num_text(scored.facts["already_churned"])))
     tx = rows.tx
     names = customer_names(data, tx)
     tables = []
     charts = []
     if params.group_by is not None:
         attribute = customer_attribute(data, tx, params.group_by).reindex(frame.index)
-        keys = attribute.fillna(VT.UNKNOWN).rename(params.group_by)
+        keys = attribute.fillna(S.UNKNOWN).rename(params.group_by)
         grouped = frame.assign(_high=high, _stake=at_stake.where(high, 0.0)).groupby(keys, sort=False)
         table = grouped.agg(
             customers=("risk_level", "size"),
@@ -236,14 +235,14 @@ def _result(
         table = table.head(params.n).reset_index()
         labels = [str(v) for v in table[params.group_by]]
         items = items_text(labels, [pct_text(v) for v in table["share_at_high_risk"]], more=False)
-        lines.append(say(T.GROUP, dimension=dim_name(params.group_by), items=items))
+        lines.append(say(W.GROUP, dimension=dim_name(params.group_by), items=items))
         facts["groups"] = len(table)
         tables.append(Table(f"churn_risk_by_{params.group_by}", table))
         charts.append(
             bar_chart(
                 labels,
                 table["share_at_high_risk"],
-                say(T.CHART_GROUP, dimension=dim_name(params.group_by)),
+                say(W.CHART_GROUP, dimension=dim_name(params.group_by)),
             )
         )
         listing = frame.head(0)
@@ -263,10 +262,10 @@ def _result(
         lines.append(_listing_line(out, labels, params, as_of))
         tables.append(Table("churn_risk", out))
     facts["listed"] = len(listing) if params.group_by is None else facts.get("groups", 0)
-    level_names = [T.RISK_LEVELS[lvl].en for lvl in LEVELS]
+    level_names = [W.RISK_LEVELS[lvl].en for lvl in LEVELS]
     figure = go.Figure(go.Bar(x=level_names, y=[counts[lvl] for lvl in LEVELS]))
     figure.update_layout(showlegend=False, xaxis={"type": "category"})
-    charts.insert(0, Chart(T.CHART_LEVELS, figure))
+    charts.insert(0, Chart(W.CHART_LEVELS, figure))
     charts += scored.charts
     tables += scored.tables
     lines.append(scored.definition)
@@ -274,7 +273,7 @@ def _result(
         frame, high, at_stake, revenue_at_risk, total_at_stake, basis_msg, float(facts["high_risk_cutoff"])
     )
     cutoffs = say(
-        T.CUTOFFS, high=pct_text(facts["high_risk_cutoff"]), medium=pct_text(facts["medium_risk_cutoff"])
+        W.CUTOFFS, high=pct_text(facts["high_risk_cutoff"]), medium=pct_text(facts["medium_risk_cutoff"])
     )
     assumptions = [*rows.assumptions, scored.definition, cutoffs, *scored.assumptions]
     method = Method(scored.formula, params.model_dump(mode="json"), assumptions, as_of, len(used))
@@ -297,26 +296,26 @@ def _listing_line(out: pd.DataFrame, labels: list[str], params: ChurnParams, as_
             prob = row["churn_probability"]
             parts.append(
                 say(
-                    T.CUSTOMER,
+                    W.CUSTOMER,
                     customer=label,
-                    level=T.RISK_LEVELS[row["risk_level"]],
-                    probability=say(T.PROBABILITY, value=pct_text(prob)) if pd.notna(prob) else "",
+                    level=W.RISK_LEVELS[row["risk_level"]],
+                    probability=say(W.PROBABILITY, value=pct_text(prob)) if pd.notna(prob) else "",
                     days=num_text(row["days_since_last_purchase"]),
                     as_of=as_of.isoformat(),
                 )
             )
         return sentences(parts)
     values = [
-        pct_text(p) if pd.notna(p) else say(T.ITEM_RULE, days=num_text(d))
+        pct_text(p) if pd.notna(p) else say(W.ITEM_RULE, days=num_text(d))
         for p, d in zip(out["churn_probability"], out["days_since_last_purchase"], strict=True)
     ][:MAX_SUMMARY_ITEMS]
     items = items_text(labels, values, more=len(out) > MAX_SUMMARY_ITEMS)
     if params.risk_level is not None:
-        level = T.RISK_LEVELS[params.risk_level]
+        level = W.RISK_LEVELS[params.risk_level]
         if out.empty:
-            return say(T.LEVEL_EMPTY, level=level)
-        return say(T.LEVEL_LIST, level=level, count=num_text(len(out)), items=items)
-    return say(T.TOP if params.order == "top" else T.BOTTOM, items=items)
+            return say(W.LEVEL_EMPTY, level=level)
+        return say(W.LEVEL_LIST, level=level, count=num_text(len(out)), items=items)
+    return say(W.TOP if params.order == "top" else W.BOTTOM, items=items)
 
 
 def _findings(
@@ -336,7 +335,7 @@ def _findings(
     findings = [
         Finding(
             "high_churn_risk",
-            say(T.FINDING_HIGH, count=num_text(len(flagged)), share=pct_text(share)),
+            say(W.FINDING_HIGH, count=num_text(len(flagged)), share=pct_text(share)),
             ids,
             amount,
             "churn_probability",
@@ -348,7 +347,7 @@ def _findings(
             Finding(
                 "revenue_at_risk",
                 say(
-                    T.FINDING_REVENUE,
+                    W.FINDING_REVENUE,
                     amount=money_text(amount),
                     basis=basis,
                     share=pct_text(ratio(amount, total)),
@@ -368,7 +367,7 @@ def _findings(
             Finding(
                 "at_risk_valuable_customers",
                 say(
-                    T.FINDING_VALUABLE,
+                    W.FINDING_VALUABLE,
                     count=num_text(len(valuable)),
                     basis=basis,
                     amount=money_text(valuable.sum()),

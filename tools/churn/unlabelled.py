@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from core.text import Msg
-from prompts import churn as T
+from prompts import churn_risk as W
 from tools import clv as models
 from tools.churn.common import (
     DEFAULT_GAP_DAYS,
@@ -77,18 +77,18 @@ def unlabelled(purchases_all: pd.DataFrame, as_of: date, params: ChurnParams) ->
     warns: list[Msg] = []
     if gap is None:
         gap = DEFAULT_GAP_DAYS
-        warns.append(say(T.NO_GAP, gap=num_text(gap)))
+        warns.append(say(W.NO_GAP, gap=num_text(gap)))
     k = params.gap_multiplier
     limit = k * gap
     rule_text = say(
-        T.DEFINITION_RULE,
+        W.DEFINITION_RULE,
         k=num_text(k),
         gap=num_text(gap),
         limit=num_text(limit),
         medium=num_text(RULE_MEDIUM_SHARE * limit),
     )
     rule_formula = say(
-        T.FORMULA_RULE,
+        W.FORMULA_RULE,
         as_of=as_of.isoformat(),
         k=num_text(k),
         limit=num_text(limit),
@@ -104,12 +104,12 @@ def unlabelled(purchases_all: pd.DataFrame, as_of: date, params: ChurnParams) ->
     if params.method == "recency_rule":
         pass
     elif len(summary) < MIN_CUSTOMERS:
-        reason = say(T.REASON_FEW, count=num_text(len(summary)), min=MIN_CUSTOMERS)
+        reason = say(W.REASON_FEW, count=num_text(len(summary)), min=MIN_CUSTOMERS)
     elif not (x > 0).any():
         reason = Msg("no customer bought twice", "没有客户购买过两次")
     if params.method == "recency_rule" or reason is not None:
         if reason is not None:
-            warns.append(say(T.FEW_FOR_MODEL, reason=reason))
+            warns.append(say(W.FEW_FOR_MODEL, reason=reason))
         return Scored(frame, "recency_rule", rule_text, rule_formula, [], warns, facts)
     args = (summary["frequency"], summary["recency"], summary["T"])
     with warnings.catch_warnings(record=True) as caught:
@@ -117,7 +117,7 @@ def unlabelled(purchases_all: pd.DataFrame, as_of: date, params: ChurnParams) ->
         try:
             bg = models.BetaGeoFitter().fit(*args)
         except ValueError as exc:
-            warns.append(say(T.FEW_FOR_MODEL, reason=Msg(str(exc), str(exc))))
+            warns.append(say(W.FEW_FOR_MODEL, reason=Msg(str(exc), str(exc))))
             return Scored(frame, "recency_rule", rule_text, rule_formula, [], warns, facts)
         try:
             mbg: models.ModifiedBetaGeoFitter | None = models.ModifiedBetaGeoFitter().fit(*args)
@@ -135,9 +135,9 @@ def unlabelled(purchases_all: pd.DataFrame, as_of: date, params: ChurnParams) ->
     modelled = frame["churn_probability"].notna().to_numpy()
     frame.loc[modelled, "risk_level"] = levels(frame.loc[modelled, "churn_probability"].to_numpy())
     facts |= {k_: fact(v) for k_, v in bg.params_.items()}
-    one_time = T.ONE_TIME_MBG if mbg is not None else T.ONE_TIME_RULE
-    definition = say(T.DEFINITION_MODEL, as_of=as_of.isoformat(), one_time=one_time)
+    one_time = W.ONE_TIME_MBG if mbg is not None else W.ONE_TIME_RULE
+    definition = say(W.DEFINITION_MODEL, as_of=as_of.isoformat(), one_time=one_time)
     if mbg is None and (~repeat).any():
         definition = sentences([definition, rule_text])
-    formula = say(T.FORMULA_MODEL, **{k_: f"{v:.4g}" for k_, v in bg.params_.items()})
+    formula = say(W.FORMULA_MODEL, **{k_: f"{v:.4g}" for k_, v in bg.params_.items()})
     return Scored(frame, "model", definition, formula, [], warns, facts)

@@ -16,7 +16,8 @@ import pandas as pd
 from pydantic import Field
 
 from core.text import Msg
-from prompts import value as T
+from prompts import customer_lifetime_value as W
+from prompts import customer_rows as S
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.charts import bar_chart
@@ -121,13 +122,13 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     purpose = Msg("estimate customer lifetime value", "估算客户终身价值")
     tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
     if params.group_by in PERIODS:
-        raise ToolInputError(say(T.CLV_DIMENSION, dimension=dim_name(params.group_by)))
+        raise ToolInputError(say(W.CLV_DIMENSION, dimension=dim_name(params.group_by)))
     rows = prepare(data, tx, params.start, params.end, params.currency)
     as_of = rows.last_date + timedelta(days=1)
     per, warnings = purchasers(aggregate.customer_totals(rows.tx), rows.warnings)
     assumptions = list(rows.assumptions)
     margin, margin_note = _clv_margin(per, params.margin)
-    if margin_note is T.MARGIN_ASSUMED:
+    if margin_note is W.HISTORICAL_MARGIN_ASSUMED:
         warnings.append(margin_note)
     else:
         assumptions.append(margin_note)
@@ -166,9 +167,9 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         attribute = customer_attribute(data, rows.tx, params.group_by).reindex(members.index)
         frame = _clv_groups(members, attribute, params)
         labels = [str(v) for v in frame[params.group_by]]
-        facts["groups"] = int(attribute.fillna(T.UNKNOWN).nunique())
+        facts["groups"] = int(attribute.fillna(S.UNKNOWN).nunique())
         items = items_text(labels, [money_text(v) for v in frame["average_clv"]], more=False)
-        head = say(T.CLV_GROUP, dimension=dim_name(params.group_by), items=items)
+        head = say(W.CLV_GROUP, dimension=dim_name(params.group_by), items=items)
         chart_values, dimension = frame["average_clv"], params.group_by
         table = Table(f"clv_by_{params.group_by}", frame)
     else:
@@ -192,7 +193,7 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         table = Table("customer_lifetime_value", frame)
     facts["listed"] = len(frame)
     summary_facts = say(
-        T.CLV_SUMMARY,
+        W.CLV_SUMMARY,
         average=money_text(facts["average_clv"]),
         total=money_text(facts["total_clv"]),
         customers=num_text(len(clv)),
@@ -202,9 +203,9 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         lifetime=num_text(lifetime),
     )
     findings = _clv_findings(clv, per["last_date"], as_of)
-    chart = bar_chart(labels, chart_values, say(T.CLV_CHART, dimension=dim_name(dimension)))
+    chart = bar_chart(labels, chart_values, say(W.CLV_CHART, dimension=dim_name(dimension)))
     method = Method(
-        T.CLV_FORMULA.format(min_years=MIN_OBSERVED_YEARS),
+        W.CLV_FORMULA.format(min_years=MIN_OBSERVED_YEARS),
         params.model_dump(mode="json"),
         assumptions,
         as_of,
@@ -224,11 +225,11 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
 
 def _clv_margin(per: pd.DataFrame, given: float | None) -> tuple[float, Msg]:
     if given is not None:
-        return given, say(T.MARGIN_GIVEN, margin=pct_text(given))
+        return given, say(W.HISTORICAL_MARGIN_GIVEN, margin=pct_text(given))
     if "gross_profit" not in per.columns:
-        return 1.0, T.MARGIN_ASSUMED
+        return 1.0, W.HISTORICAL_MARGIN_ASSUMED
     observed = float(per["gross_profit"].sum() / per["revenue"].sum())
-    return observed, say(T.MARGIN_OBSERVED, margin=pct_text(observed))
+    return observed, say(W.HISTORICAL_MARGIN_OBSERVED, margin=pct_text(observed))
 
 
 def _lifetime(
@@ -236,7 +237,7 @@ def _lifetime(
 ) -> tuple[float, float | None, Msg, list[Msg]]:
     """(lifetime_years, annual churn rate or None, the assumption stated, warnings)."""
     if given is not None:
-        return given, None, say(T.LIFETIME_GIVEN, lifetime=num_text(given)), []
+        return given, None, say(W.LIFETIME_GIVEN, lifetime=num_text(given)), []
     cap = num_text(MAX_LIFETIME_YEARS)
     customers = data.get("customers")
     if customers is not None and {"churned", _ID} <= set(customers.columns):
@@ -244,11 +245,11 @@ def _lifetime(
         if estimate is not None:
             churned, years = estimate
             if churned == 0:
-                return MAX_LIFETIME_YEARS, 0.0, say(T.LIFETIME_NO_CHURN, cap=cap), []
+                return MAX_LIFETIME_YEARS, 0.0, say(W.LIFETIME_NO_CHURN, cap=cap), []
             rate = churned / years
             lifetime = min(1 / rate, MAX_LIFETIME_YEARS)
             note = say(
-                T.LIFETIME_CHURN_FLAG,
+                W.LIFETIME_CHURN_FLAG,
                 lifetime=num_text(lifetime),
                 rate=pct_text(rate),
                 churned=num_text(churned),
@@ -260,16 +261,16 @@ def _lifetime(
     base = (per["first_date"] < cutoff) & (per["last_date"] >= cutoff - pd.Timedelta(days=CHURN_WINDOW_DAYS))
     if not base.any():
         note = say(
-            T.LIFETIME_DEFAULT, reason=T.LIFETIME_SHORT_DATA, lifetime=num_text(DEFAULT_LIFETIME_YEARS)
+            W.LIFETIME_DEFAULT, reason=W.LIFETIME_SHORT_DATA, lifetime=num_text(DEFAULT_LIFETIME_YEARS)
         )
         return DEFAULT_LIFETIME_YEARS, None, note, [note]
     lost = int((base & (per["last_date"] < cutoff)).sum())
     if lost == 0:
-        return MAX_LIFETIME_YEARS, 0.0, say(T.LIFETIME_NO_CHURN, cap=cap), []
+        return MAX_LIFETIME_YEARS, 0.0, say(W.LIFETIME_NO_CHURN, cap=cap), []
     rate = lost / int(base.sum())
     lifetime = min(1 / rate, MAX_LIFETIME_YEARS)
     note = say(
-        T.LIFETIME_INACTIVE,
+        W.LIFETIME_INACTIVE,
         lifetime=num_text(lifetime),
         rate=pct_text(rate),
         base=num_text(int(base.sum())),
@@ -302,7 +303,7 @@ def _churn_from_flags(
 def _clv_groups(ranked: pd.DataFrame, attribute: pd.Series, params: CLVParams) -> pd.DataFrame:
     by = params.group_by
     assert by is not None
-    keys = attribute.fillna(T.UNKNOWN).rename(by)
+    keys = attribute.fillna(S.UNKNOWN).rename(by)
     out = ranked.groupby(keys, sort=False).agg(
         customers=("clv", "size"),
         revenue=("revenue", "sum"),
@@ -321,7 +322,7 @@ def _clv_listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVPara
         return sentences(
             [
                 say(
-                    T.CLV_CUSTOMER,
+                    W.CLV_CUSTOMER,
                     customer=label,
                     clv=money_text(row["clv"]),
                     aov=money_text(row["aov"]),
@@ -333,7 +334,7 @@ def _clv_listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVPara
             ]
         )
     values = [money_text(v) for v in frame["clv"].head(MAX_SUMMARY_ITEMS)]
-    template = T.CLV_TOP if params.order == "top" else T.CLV_BOTTOM
+    template = W.CLV_TOP if params.order == "top" else W.CLV_BOTTOM
     return say(template, items=items_text(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS))
 
 
@@ -350,7 +351,7 @@ def _clv_findings(clv: pd.DataFrame, last_date: pd.Series, as_of: date) -> list[
         Finding(
             "at_risk_valuable_customers",
             say(
-                T.FINDING_AT_RISK_CLV,
+                W.FINDING_AT_RISK_CLV,
                 count=num_text(len(flagged)),
                 threshold=num_text(OVERDUE_FACTOR),
                 min_days=OVERDUE_MIN_DAYS,

@@ -64,9 +64,8 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
-from prompts import clv as T
 from prompts import customer_lifetime_value as W
-from prompts import value as VT
+from prompts import customer_rows as S
 from tools import clv as models
 from tools.bundle import DatasetBundle
 from tools.charts import bar_chart
@@ -121,7 +120,7 @@ _FITTERS: dict[str, type] = {
     "mbgnbd": models.ModifiedBetaGeoFitter,
     "pareto_nbd": models.ParetoNBDFitter,
 }
-_ASSUMPTIONS = {"bgnbd": T.ASSUME_BGNBD, "mbgnbd": T.ASSUME_MBGNBD, "pareto_nbd": T.ASSUME_PARETO}
+_ASSUMPTIONS = {"bgnbd": W.ASSUME_BGNBD, "mbgnbd": W.ASSUME_MBGNBD, "pareto_nbd": W.ASSUME_PARETO}
 
 
 class CLVParams(RankParams):
@@ -174,7 +173,7 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     if params.model == "historical":
         return _historical(data, params, [])
     if params.group_by in PERIODS:
-        raise ToolInputError(say(VT.CLV_DIMENSION, dimension=dim_name(params.group_by)))
+        raise ToolInputError(say(W.CLV_DIMENSION, dimension=dim_name(params.group_by)))
     rows = prepare(data, tx, params.start, params.end, params.currency)
     used = rows.tx
     purchases = used.loc[used["revenue"].to_numpy() >= 0]
@@ -192,7 +191,7 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     unit = params.time_unit
     fit, reason = _fit(purchases, cal_end, params)
     if fit is None:
-        note = say(T.FALLBACK, model=T.MODEL_NAMES[params.model], reason=reason)
+        note = say(W.FALLBACK, model=W.MODEL_NAMES[params.model], reason=reason)
         return _historical(data, params, [note])
     return _predictive(data, params, rows, purchases, fit, cal_end, last_date, unit)
 
@@ -217,18 +216,18 @@ def _fit(purchases: pd.DataFrame, cal_end: date, params: CLVParams) -> tuple[_Fi
     summary = models.rfm_summary(purchases, calibration_end=cal_end, time_unit=params.time_unit)
     n = len(summary)
     if n < MIN_CUSTOMERS:
-        return None, say(T.REASON_FEW, count=num_text(n), min=MIN_CUSTOMERS)
+        return None, say(W.REASON_FEW, count=num_text(n), min=MIN_CUSTOMERS)
     x = summary["frequency"].to_numpy(float)
     if not (x > 0).any():
-        return None, T.REASON_NO_REPEAT
+        return None, W.REASON_NO_REPEAT
     notes: list[Msg] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             model = _FITTERS[params.model]().fit(summary["frequency"], summary["recency"], summary["T"])
         except ValueError as exc:
-            return None, say(T.REASON_FIT, detail=str(exc))
-    notes += [say(T.MODEL_NOTE, text=str(w.message)) for w in caught]
+            return None, say(W.REASON_FIT, detail=str(exc))
+    notes += [say(W.MODEL_NOTE, text=str(w.message)) for w in caught]
     cal = purchases.loc[purchases["date"] < pd.Timestamp(cal_end) + pd.Timedelta(days=1)]
     totals = cal.groupby(_ID, sort=False)["revenue"].sum().reindex(summary.index).fillna(0.0)
     own_mean = totals.to_numpy(float) / (x + 1)
@@ -255,11 +254,11 @@ def _spend(
                 raise models.InsufficientDataError(f"q = {gg.q_:.3f} <= 1 (infinite mean spend)")
             spend = np.asarray(gg.conditional_expected_average_profit(x, m), dtype=float)
             mean = gg.p_ * gg.gamma_ / (gg.q_ - 1)
-            note = say(T.ASSUME_GAMMA, buyers=num_text(int(repeat.sum())), mean=money_text(mean))
-            return gg, spend, note, [say(T.MODEL_NOTE, text=str(w.message)) for w in caught]
+            note = say(W.ASSUME_GAMMA, buyers=num_text(int(repeat.sum())), mean=money_text(mean))
+            return gg, spend, note, [say(W.MODEL_NOTE, text=str(w.message)) for w in caught]
         except ValueError as exc:
             reason = str(exc)
-    note = say(T.ASSUME_SPEND_MEAN, reason=reason)
+    note = say(W.ASSUME_SPEND_MEAN, reason=reason)
     return None, np.asarray(own_mean, dtype=float), note, []
 
 
@@ -305,8 +304,8 @@ def _predictive(
     matched = match_customers(data, tx, names, params.customer) if params.customer else None
     ranked = table.sort_values("clv", ascending=False, kind="stable")
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
-    name = T.MODEL_NAMES[params.model]
-    unit_name = T.UNIT_NAMES[unit]
+    name = W.MODEL_NAMES[params.model]
+    unit_name = W.UNIT_NAMES[unit]
     facts: dict[str, FactValue] = {
         "model": params.model,
         "time_unit": unit,
@@ -333,9 +332,9 @@ def _predictive(
         attribute = customer_attribute(data, tx, params.group_by).reindex(members.index)
         frame = _groups(members, attribute, params.group_by, params.order, params.n)
         labels = [str(v) for v in frame[params.group_by]]
-        facts["groups"] = int(attribute.fillna(VT.UNKNOWN).nunique())
+        facts["groups"] = int(attribute.fillna(S.UNKNOWN).nunique())
         items = items_text(labels, [money_text(v) for v in frame["average_clv"]], more=False)
-        head = say(T.GROUP, dimension=dim_name(params.group_by), items=items)
+        head = say(W.GROUP, dimension=dim_name(params.group_by), items=items)
         tables.append(Table(f"clv_by_{params.group_by}", frame))
         chart_values, dimension = frame["average_clv"], params.group_by
     else:
@@ -358,10 +357,10 @@ def _predictive(
         tables.append(Table("customer_lifetime_value", frame))
         chart_values, dimension = frame["clv"], "customer"
     facts["listed"] = len(frame)
-    charts.append(bar_chart(labels, chart_values, say(T.CHART, dimension=dim_name(dimension))))
+    charts.append(bar_chart(labels, chart_values, say(W.CHART, dimension=dim_name(dimension))))
     lines = [
         say(
-            T.SUMMARY,
+            W.SUMMARY,
             model=name,
             horizon=num_text(horizon),
             unit=unit_name,
@@ -380,16 +379,16 @@ def _predictive(
         if segment is not None:
             tables.append(Table("clv_by_segment", segment))
             seg_labels = [str(v) for v in segment["segment"]]
-            charts.append(bar_chart(seg_labels, segment["average_clv"], T.CHART_SEGMENT))
+            charts.append(bar_chart(seg_labels, segment["average_clv"], W.CHART_SEGMENT))
     warns = list(rows.warnings) + fit.notes
     if fit.gamma is None:
         warns.append(fit.spend_note)
-    if margin_note is T.MARGIN_ASSUMED:
+    if margin_note is W.MARGIN_ASSUMED:
         warns.append(margin_note)
     later_ids = purchases.loc[purchases["date"] >= pd.Timestamp(cal_end) + pd.Timedelta(days=1), _ID].unique()
     late = int((~pd.Index(later_ids).isin(summary.index)).sum())
     if late:
-        warns.append(say(T.AFTER_CALIBRATION, count=num_text(late), end=cal_end.isoformat()))
+        warns.append(say(W.AFTER_CALIBRATION, count=num_text(late), end=cal_end.isoformat()))
     if last_date > cal_end:
         holdout = models.calibration_holdout(
             purchases,
@@ -408,7 +407,7 @@ def _predictive(
         error = (predicted - actual) / actual if actual > 0 else None
         lines.append(
             say(
-                T.HOLDOUT,
+                W.HOLDOUT,
                 duration=num_text(holdout.attrs["duration_holdout"]),
                 unit=unit_name,
                 end=cal_end.isoformat(),
@@ -427,17 +426,17 @@ def _predictive(
         _ASSUMPTIONS[params.model],
         fit.spend_note,
         say(
-            T.CALIBRATION,
+            W.CALIBRATION,
             end=cal_end.isoformat(),
             customers=num_text(len(table)),
             repeat=num_text(facts["repeat_buyers"]),
         ),
-        say(T.PARAMS, params=params_text, ll=num_text(model.log_likelihood_)),
+        say(W.PARAMS, params=params_text, ll=num_text(model.log_likelihood_)),
     ]
-    if margin_note is not T.MARGIN_ASSUMED:
+    if margin_note is not W.MARGIN_ASSUMED:
         assumptions.append(margin_note)
     formula = say(
-        T.FORMULA,
+        W.FORMULA,
         unit=unit_name,
         unit_one=Msg({"D": "day", "W": "week", "M": "month"}[unit], {"D": "天", "W": "周", "M": "月"}[unit]),
         model=name,
@@ -470,19 +469,19 @@ def per_unit_rate(annual: float, unit: str) -> float:
 
 def _margin(cal_rows: pd.DataFrame, given: float | None, cal_end: date) -> tuple[float, Msg]:
     if given is not None:
-        return given, say(T.MARGIN_GIVEN, margin=pct_text(given))
+        return given, say(W.MARGIN_GIVEN, margin=pct_text(given))
     if "cost" not in cal_rows.columns:
-        return 1.0, T.MARGIN_ASSUMED
+        return 1.0, W.MARGIN_ASSUMED
     revenue = float(cal_rows["revenue"].sum())
     cost = float(cal_rows["cost"].fillna(0).sum())
     if revenue <= 0:
-        return 1.0, T.MARGIN_ASSUMED
+        return 1.0, W.MARGIN_ASSUMED
     observed = (revenue - cost) / revenue
-    return observed, say(T.MARGIN_OBSERVED, margin=pct_text(observed), end=cal_end.isoformat())
+    return observed, say(W.MARGIN_OBSERVED, margin=pct_text(observed), end=cal_end.isoformat())
 
 
 def _groups(ranked: pd.DataFrame, attribute: pd.Series, by: str, order: str, n: int) -> pd.DataFrame:
-    keys = attribute.fillna(VT.UNKNOWN).rename(by)
+    keys = attribute.fillna(S.UNKNOWN).rename(by)
     out = ranked.groupby(keys, sort=False).agg(
         customers=("clv", "size"),
         total_clv=("clv", "sum"),
@@ -513,7 +512,7 @@ def _listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVParams, 
         return sentences(
             [
                 say(
-                    T.CUSTOMER,
+                    W.CUSTOMER,
                     customer=label,
                     clv=money_text(row["clv"]),
                     purchases=num_text(row["expected_purchases"]),
@@ -526,7 +525,7 @@ def _listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVParams, 
             ]
         )
     values = [money_text(v) for v in frame["clv"].head(MAX_SUMMARY_ITEMS)]
-    template = T.TOP if params.order == "top" else T.BOTTOM
+    template = W.TOP if params.order == "top" else W.BOTTOM
     return say(template, items=items_text(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS))
 
 
@@ -534,16 +533,16 @@ def _holdout_chart(holdout: pd.DataFrame) -> Chart:
     groups = list(holdout.index.astype(str))
     figure = go.Figure(
         [
-            go.Bar(name=T.ACTUAL.en, x=groups, y=holdout["actual"].to_numpy()),
-            go.Bar(name=T.PREDICTED.en, x=groups, y=holdout["predicted"].to_numpy()),
+            go.Bar(name=W.ACTUAL.en, x=groups, y=holdout["actual"].to_numpy()),
+            go.Bar(name=W.PREDICTED.en, x=groups, y=holdout["predicted"].to_numpy()),
         ]
     )
     figure.update_layout(
         barmode="group",
-        xaxis={"type": "category", "title": T.HOLDOUT_X.en},
-        yaxis={"title": T.HOLDOUT_Y.en},
+        xaxis={"type": "category", "title": W.HOLDOUT_X.en},
+        yaxis={"title": W.HOLDOUT_Y.en},
     )
-    return Chart(T.CHART_HOLDOUT, figure)
+    return Chart(W.CHART_HOLDOUT, figure)
 
 
 def _findings(cal_rows: pd.DataFrame, table: pd.DataFrame, cal_end: date) -> list[Finding]:
@@ -562,7 +561,7 @@ def _findings(cal_rows: pd.DataFrame, table: pd.DataFrame, cal_end: date) -> lis
         Finding(
             "at_risk_valuable_customers",
             say(
-                T.FINDING_AT_RISK,
+                W.FINDING_AT_RISK,
                 count=num_text(len(flagged)),
                 threshold=pct_text(AT_RISK_P_ALIVE),
                 amount=money_text(amount),

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
-from prompts import credit as T
+from prompts import invoices as S
 from prompts import receivables_aging as W
 from tools.bundle import DatasetBundle
 from tools.credit.common import (
@@ -97,7 +97,7 @@ def receivables_aging(data: DatasetBundle, params: AgingParams) -> ToolResult:
     >>> r.facts["as_of"], r.facts["overdue_amount"], r.facts["days_31_60_amount"]
     ('2024-03-15', 100.0, 100.0)
     """
-    prep = prepare_invoices(data, params.as_of, params.currency, T.PURPOSE_AGING)
+    prep = prepare_invoices(data, params.as_of, params.currency, S.PURPOSE_AGING)
     per = customer_aging(prep)
     as_of = prep.as_of
     names = customer_names(data, None)
@@ -114,9 +114,9 @@ def receivables_aging(data: DatasetBundle, params: AgingParams) -> ToolResult:
     facts = _aging_facts(prep, per, dso, params.dso_method)
     warnings = list(prep.warnings)
     if not dso_complete or not complete.all():
-        warnings.append(say(T.COUNTBACK_INCOMPLETE, months=COUNTBACK_MONTHS))
+        warnings.append(say(W.COUNTBACK_INCOMPLETE, months=COUNTBACK_MONTHS))
     if dso is None:
-        warnings.append(T.DSO_NO_SALES)
+        warnings.append(W.DSO_NO_SALES)
 
     bucket_table = _bucket_table(per)
     rows = np.arange(len(per))
@@ -144,9 +144,9 @@ def receivables_aging(data: DatasetBundle, params: AgingParams) -> ToolResult:
     findings = [f for f in [overdue_finding(per, names)] if f is not None]
     summary = _aging_summary(facts, per, names, params)
     method = Method(
-        T.AGING_FORMULA_COUNTBACK if params.dso_method == "countback" else T.AGING_FORMULA,
+        W.AGING_FORMULA_COUNTBACK if params.dso_method == "countback" else W.AGING_FORMULA,
         params.model_dump(mode="json"),
-        [T.AGING_ASSUMPTIONS] + ([T.WRITE_OFF_ASSUMPTION] if prep.has_written_off else []),
+        [W.AGING_ASSUMPTIONS] + ([W.WRITE_OFF_ASSUMPTION] if prep.has_written_off else []),
         as_of.date(),
         prep.rows_used,
     )
@@ -155,8 +155,8 @@ def receivables_aging(data: DatasetBundle, params: AgingParams) -> ToolResult:
         summary,
         facts,
         [
-            Table("aging_buckets", bucket_table, T.TABLE_BUCKETS),
-            Table("customer_aging", table, T.TABLE_CUSTOMERS),
+            Table("aging_buckets", bucket_table, W.TABLE_BUCKETS),
+            Table("customer_aging", table, W.TABLE_CUSTOMERS),
         ],
         charts,
         method,
@@ -245,7 +245,7 @@ def overdue_finding(per: pd.DataFrame, names: Names) -> Finding | None:
     total = float(amounts[order].sum())
     return Finding(
         "overdue_receivables",
-        say(T.FINDING_OVERDUE, count=len(order), amount=money_text(total)),
+        say(W.FINDING_OVERDUE, count=len(order), amount=money_text(total)),
         per.index[order].astype(str).tolist(),
         round(total, 2),
         "overdue_amount",
@@ -255,7 +255,7 @@ def overdue_finding(per: pd.DataFrame, names: Names) -> Finding | None:
 
 def _aging_summary(facts: dict[str, FactValue], per: pd.DataFrame, names: Names, params: AgingParams) -> Msg:
     head = say(
-        T.AGING_HEAD,
+        W.AGING_HEAD,
         as_of=facts["as_of"],
         open=money_text(facts["open_amount"]),
         invoices=facts["open_invoices"],
@@ -265,15 +265,15 @@ def _aging_summary(facts: dict[str, FactValue], per: pd.DataFrame, names: Names,
         over90=money_text(facts["days_90_plus_amount"]),
     )
     dso = say(
-        T.DSO_LINE_COUNTBACK if params.dso_method == "countback" else T.DSO_LINE,
+        W.DSO_LINE_COUNTBACK if params.dso_method == "countback" else W.DSO_LINE,
         dso=num_text(facts["dso"]),
     )
-    late = say(T.LATE_LINE, days=num_text(facts["avg_days_late"]), share=pct_text(facts["late_share"]))
+    late = say(W.LATE_LINE, days=num_text(facts["avg_days_late"]), share=pct_text(facts["late_share"]))
     lines = [head, dso, late]
     if "written_off_rate" in facts:
         lines.append(
             say(
-                T.WRITE_OFF_LINE,
+                W.WRITE_OFF_LINE,
                 amount=money_text(facts["written_off_amount"]),
                 rate=pct_text(facts["written_off_rate"]),
             )
@@ -285,27 +285,27 @@ def _aging_summary(facts: dict[str, FactValue], per: pd.DataFrame, names: Names,
     )
     if len(top):
         items = [
-            say(T.TOP_OVERDUE_ITEM, customer=plain_label(c, names.get(c)), amount=money_text(a))
+            say(W.TOP_OVERDUE_ITEM, customer=plain_label(c, names.get(c)), amount=money_text(a))
             for c, a in top["overdue_amount"].items()
         ]
-        lines.append(say(T.TOP_OVERDUE, items=join(items)))
+        lines.append(say(W.TOP_OVERDUE, items=join(items)))
     return joined_lines(lines)
 
 
 def _bucket_chart(table: pd.DataFrame) -> Chart:
-    labels = [T.BUCKET_LABELS[b].en for b in table["bucket"]]
+    labels = [W.BUCKET_LABELS[b].en for b in table["bucket"]]
     figure = go.Figure(go.Bar(x=labels, y=table["amount"].to_numpy()))
     figure.update_layout(showlegend=False, xaxis={"type": "category"})
-    return Chart(T.CHART_BUCKETS, figure)
+    return Chart(W.CHART_BUCKETS, figure)
 
 
 def _stacked_chart(listing: pd.DataFrame, names: Names) -> Chart:
     labels = [plain_label(c, names.get(c)) for c in listing.index]
     figure = go.Figure(
-        [go.Bar(name=T.BUCKET_LABELS[b].en, x=labels, y=listing[b].to_numpy()) for b in BUCKET_NAMES]
+        [go.Bar(name=W.BUCKET_LABELS[b].en, x=labels, y=listing[b].to_numpy()) for b in BUCKET_NAMES]
     )
     figure.update_layout(barmode="stack", xaxis={"type": "category"})
-    return Chart(T.CHART_STACKED, figure)
+    return Chart(W.CHART_STACKED, figure)
 
 
 SPEC = ToolSpec(

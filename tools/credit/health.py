@@ -19,8 +19,8 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
-from prompts import credit as T
 from prompts import financial_health as W
+from prompts import invoices as S
 from tools.bundle import DatasetBundle
 from tools.credit.common import (
     ID,
@@ -121,9 +121,9 @@ def _latest_statements(fin: pd.DataFrame) -> tuple[pd.DataFrame, list[Msg]]:
     if "period" in fin.columns and fin[ID].duplicated().any():
         order = fin["period"].astype(str).argsort(kind="stable")
         fin = fin.iloc[order]
-        warnings.append(T.LATEST_PERIOD_USED)
+        warnings.append(W.LATEST_PERIOD_USED)
     elif fin[ID].duplicated().any():
-        warnings.append(T.DUPLICATE_STATEMENTS)
+        warnings.append(W.DUPLICATE_STATEMENTS)
     fin = fin.drop_duplicates(ID, keep="last")
     return fin.set_index(fin[ID].astype(str)), warnings
 
@@ -157,7 +157,7 @@ def health_frame(data: DatasetBundle, variant: str = "auto") -> tuple[pd.DataFra
     z_score, zone, missing_inputs (canonical column names, '' when complete). A ratio whose inputs
     are missing or whose denominator is not positive is NaN and its inputs are listed.
     """
-    fin = data.require("financials", [ID], T.PURPOSE_HEALTH)
+    fin = data.require("financials", [ID], W.PURPOSE_HEALTH)
     fin, warnings = _latest_statements(fin)
     c = {name: _column(fin, name) for name in (
         "total_assets", "total_liabilities", "current_assets", "current_liabilities", "inventory", "ebit",
@@ -221,7 +221,7 @@ def health_frame(data: DatasetBundle, variant: str = "auto") -> tuple[pd.DataFra
         if out[name].isna().any() and any(i not in fin.columns for i in inputs)
     ]
     if ratio_missing:
-        warnings.append(say(T.RATIOS_MISSING, ratios=", ".join(ratio_missing)))
+        warnings.append(say(W.RATIOS_MISSING, ratios=", ".join(ratio_missing)))
     return out, warnings
 
 
@@ -292,7 +292,7 @@ def financial_health(data: DatasetBundle, params: HealthParams) -> ToolResult:
         findings.append(
             Finding(
                 "financial_distress",
-                say(T.FINDING_DISTRESS, count=len(distress)),
+                say(W.FINDING_DISTRESS, count=len(distress)),
                 list(distress.index.astype(str)),
                 r(float(distress["open_amount"].fillna(0).sum())) if exposure is not None else None,
                 "z_score",
@@ -312,12 +312,12 @@ def financial_health(data: DatasetBundle, params: HealthParams) -> ToolResult:
     summary = _health_summary(facts, frame, distress, names, params, matched)
     if facts["not_scored_customers"]:
         warnings.append(
-            say(T.NOT_SCORED, count=facts["not_scored_customers"], examples=_missing_examples(frame))
+            say(W.NOT_SCORED, count=facts["not_scored_customers"], examples=_missing_examples(frame))
         )
     method = Method(
-        T.HEALTH_FORMULA,
+        W.HEALTH_FORMULA,
         params.model_dump(mode="json"),
-        [T.HEALTH_ASSUMPTIONS],
+        [W.HEALTH_ASSUMPTIONS],
         None,
         len(frame),
     )
@@ -325,7 +325,7 @@ def financial_health(data: DatasetBundle, params: HealthParams) -> ToolResult:
         "financial_health",
         summary,
         facts,
-        [Table("financial_health", table, T.TABLE_HEALTH)],
+        [Table("financial_health", table, W.TABLE_HEALTH)],
         [_z_chart(listing.head(MAX_CHART_CUSTOMERS * 2), names)],
         method,
         findings,
@@ -347,12 +347,12 @@ def _health_summary(
     matched: list[str],
 ) -> Msg:
     variants = [
-        say(T.VARIANT_COUNT, variant=T.VARIANT_NAMES[v], count=facts[f"customers_{v}"])
+        say(W.VARIANT_COUNT, variant=W.VARIANT_NAMES[v], count=facts[f"customers_{v}"])
         for v in ALTMAN
         if facts[f"customers_{v}"]
     ]
     head = say(
-        T.HEALTH_HEAD,
+        W.HEALTH_HEAD,
         customers=facts["customers"],
         scored=facts["scored_customers"],
         variants=join(variants) if variants else "-",
@@ -361,7 +361,7 @@ def _health_summary(
         safe=facts["safe_customers"],
     )
     ratios = say(
-        T.HEALTH_RATIOS,
+        W.HEALTH_RATIOS,
         current=num_text(facts["median_current_ratio"], 2),
         quick=num_text(facts["median_quick_ratio"], 2),
         debt=pct_text(facts["median_debt_ratio"]),
@@ -371,24 +371,24 @@ def _health_summary(
     if len(distress):
         items = [
             say(
-                T.Z_ITEM,
+                W.Z_ITEM,
                 customer=plain_label(c, names.get(c)),
                 z=num_text(row.z_score, 2),
-                variant=T.VARIANT_NAMES[row.variant],
+                variant=W.VARIANT_NAMES[row.variant],
             )
             for c, row in distress.head(MAX_SUMMARY_ITEMS).iterrows()
         ]
-        lines.append(say(T.DISTRESS_LIST, items=join(items)))
+        lines.append(say(W.DISTRESS_LIST, items=join(items)))
     if params.customer:
         for c in matched[:MAX_SUMMARY_ITEMS]:
             row = frame.loc[c]
             lines.append(
                 say(
-                    T.HEALTH_CUSTOMER,
+                    W.HEALTH_CUSTOMER,
                     customer=plain_label(c, names.get(c)),
                     z=num_text(row["z_score"], 2),
-                    variant=T.VARIANT_NAMES[row["variant"]],
-                    zone=T.ZONE_NAMES.get(row["zone"], T.NOT_SCORED_ZONE),
+                    variant=W.VARIANT_NAMES[row["variant"]],
+                    zone=W.ZONE_NAMES.get(row["zone"], W.NOT_SCORED_ZONE),
                     current=num_text(row["current_ratio"], 2),
                     quick=num_text(row["quick_ratio"], 2),
                     debt=pct_text(row["debt_ratio"]),
@@ -411,14 +411,14 @@ def _z_chart(listing: pd.DataFrame, names: Names) -> Chart:
         )
     )
     figure.update_layout(showlegend=False, xaxis={"type": "category"})
-    return Chart(T.CHART_Z, figure)
+    return Chart(W.CHART_Z, figure)
 
 
 def _open_by_customer(data: DatasetBundle) -> pd.Series | None:
     if not data.has("invoices", [ID, "invoice_date", "due_date", "amount"]):
         return None
     try:
-        prep = prepare_invoices(data, None, None, T.PURPOSE_AGING)
+        prep = prepare_invoices(data, None, None, S.PURPOSE_AGING)
     except ToolInputError:
         return None
     return prep.frame.groupby(ID)["open_amount"].sum()

@@ -23,7 +23,7 @@ import pandas as pd
 from pydantic import Field
 
 from core.text import Msg
-from prompts import credit as T
+from prompts import invoices as W
 from tools.bundle import DatasetBundle
 from tools.credit.common import ID
 from tools.errors import ToolInputError
@@ -99,20 +99,20 @@ def prepare_invoices(data: DatasetBundle, as_of: date | None, currency: str | No
         if currency is not None:
             if currency not in counts.index:
                 raise ToolInputError(
-                    say(T.UNKNOWN_CURRENCY, currency=currency, known=", ".join(counts.index))
+                    say(W.UNKNOWN_CURRENCY, currency=currency, known=", ".join(counts.index))
                 )
             code = currency
         elif len(counts):
             code = str(counts.index[0])
         if len(counts) > 1:
-            warnings.append(say(T.CURRENCY_SELECTED, currency=code, known=", ".join(counts.index)))
+            warnings.append(say(W.CURRENCY_SELECTED, currency=code, known=", ".join(counts.index)))
             inv = inv.loc[inv["currency"].astype(str) == code]
     dated = inv["invoice_date"].notna() & inv["due_date"].notna() & inv["amount"].notna()
     if not dated.all():
-        warnings.append(say(T.UNDATED_INVOICES, count=int((~dated).sum())))
+        warnings.append(say(W.UNDATED_INVOICES, count=int((~dated).sum())))
         inv = inv.loc[dated]
     if inv.empty:
-        raise ToolInputError(T.NO_INVOICES)
+        raise ToolInputError(W.NO_INVOICES)
     paid_date = inv["paid_date"] if "paid_date" in inv.columns else pd.Series(pd.NaT, index=inv.index)
     paid_date = pd.to_datetime(paid_date)
     if as_of is None:
@@ -121,7 +121,7 @@ def prepare_invoices(data: DatasetBundle, as_of: date | None, currency: str | No
         ref = pd.Timestamp(as_of)
     issued = (inv["invoice_date"] <= ref).to_numpy()
     if not issued.any():
-        raise ToolInputError(say(T.NO_INVOICES_BEFORE, as_of=ref.date().isoformat()))
+        raise ToolInputError(say(W.NO_INVOICES_BEFORE, as_of=ref.date().isoformat()))
     if not issued.all():
         inv = inv.loc[issued]
         paid_date = paid_date.loc[issued]
@@ -134,9 +134,9 @@ def prepare_invoices(data: DatasetBundle, as_of: date | None, currency: str | No
         paid_amount = np.nan_to_num(inv["paid_amount"].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
     else:
         paid_amount = np.where(undated, 0.0, amount)
-        warnings.append(T.NO_PAID_AMOUNT)
+        warnings.append(W.NO_PAID_AMOUNT)
     if "paid_date" not in inv.columns:
-        warnings.append(T.NO_PAID_DATE)
+        warnings.append(W.NO_PAID_DATE)
     # a payment dated after as_of had not happened yet; an undated partial payment is taken as made
     paid_by = ~undated & (paid_at <= ref.to_datetime64())
     counted = np.where(paid_by | undated, paid_amount, 0.0)

@@ -18,7 +18,6 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
-from prompts import credit as T
 from prompts import credit_risk as W
 from tools.bundle import DatasetBundle
 from tools.credit.aging import overdue_finding
@@ -182,7 +181,7 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
     days_late_change, threshold min_increase_days).
     """
     card = scorecard()
-    prep = prepare_invoices(data, params.as_of, params.currency, T.PURPOSE_CREDIT)
+    prep = prepare_invoices(data, params.as_of, params.currency, W.PURPOSE_CREDIT)
     per = customer_aging(prep)
     det = card["payment"]["deteriorating"]
     trend = days_late_trend(prep, int(det["recent_invoices"]), int(det["min_prior_invoices"]))
@@ -195,7 +194,7 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
     for col in ("zone", "current_ratio", "debt_ratio"):
         features[col] = health[col].reindex(features.index) if health is not None else np.nan
     if health is None:
-        warnings.append(T.NO_FINANCIALS)
+        warnings.append(W.NO_FINANCIALS)
     features["zone"] = features["zone"].astype("object")
     scored = score_customers(features, card)
     months = int(card["exposure"]["months"])
@@ -247,7 +246,7 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
             Finding(
                 "high_credit_risk",
                 say(
-                    T.FINDING_HIGH_RISK,
+                    W.FINDING_HIGH_RISK,
                     count=len(high),
                     grades="/".join(high_grades),
                     amount=money_text(facts["exposure_high_risk"]),
@@ -263,7 +262,7 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
             Finding(
                 "deteriorating_payer",
                 say(
-                    T.FINDING_DETERIORATING, count=len(deteriorating), days=num_text(det["min_increase_days"])
+                    W.FINDING_DETERIORATING, count=len(deteriorating), days=num_text(det["min_increase_days"])
                 ),
                 list(deteriorating.index.astype(str)),
                 r(float(deteriorating["open_amount"].sum())),
@@ -286,7 +285,7 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
     grade_table = _grade_table(out, grade_cfg)
     summary = _credit_summary(facts, listing, names, params, grade_cfg)
     formula = say(
-        T.CREDIT_FORMULA,
+        W.CREDIT_FORMULA,
         start=card["start_points"],
         recent=det["recent_invoices"],
         increase=num_text(det["min_increase_days"]),
@@ -296,7 +295,7 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
     method = Method(
         formula,
         params.model_dump(mode="json") | {"scorecard": str(SCORECARD_PATH.name)},
-        [T.CREDIT_ASSUMPTIONS, _scorecard_text(card)],
+        [W.CREDIT_ASSUMPTIONS, _scorecard_text(card)],
         prep.as_of.date(),
         prep.rows_used,
     )
@@ -304,7 +303,7 @@ def credit_risk(data: DatasetBundle, params: CreditRiskParams) -> ToolResult:
         "credit_risk",
         summary,
         facts,
-        [Table("credit_scorecard", table, T.TABLE_CREDIT), Table("grades", grade_table, T.TABLE_GRADES)],
+        [Table("credit_scorecard", table, W.TABLE_CREDIT), Table("grades", grade_table, W.TABLE_GRADES)],
         [_grade_chart(grade_table)],
         method,
         findings,
@@ -360,12 +359,12 @@ def _grade_chart(grades: pd.DataFrame) -> Chart:
         go.Bar(x=list(grades["grade"]), y=grades["open_amount"].to_numpy(), text=list(grades["customers"]))
     )
     figure.update_layout(showlegend=False, xaxis={"type": "category"})
-    return Chart(T.CHART_GRADES, figure)
+    return Chart(W.CHART_GRADES, figure)
 
 
 def _scorecard_text(card: dict[str, Any]) -> Msg:
     grades = ", ".join(f"{g['grade']} >= {g['min_score']}" for g in card["grades"])
-    return say(T.SCORECARD_TEXT, start=card["start_points"], grades=grades)
+    return say(W.SCORECARD_TEXT, start=card["start_points"], grades=grades)
 
 
 def _credit_summary(
@@ -376,7 +375,7 @@ def _credit_summary(
     grade_cfg: dict[str, Any],
 ) -> Msg:
     head = say(
-        T.CREDIT_HEAD,
+        W.CREDIT_HEAD,
         as_of=facts["as_of"],
         customers=facts["customers"],
         a=facts["customers_grade_a"],
@@ -392,16 +391,16 @@ def _credit_summary(
     lines = [head]
     items = []
     for c, row in listing.head(MAX_SUMMARY_ITEMS).iterrows():
-        reasons = join([_reason(k) for k in _lost_factors(row)]) if row["points_lost"] > 0 else T.NO_REASONS
+        reasons = join([_reason(k) for k in _lost_factors(row)]) if row["points_lost"] > 0 else W.NO_REASONS
         items.append(
             say(
-                T.CREDIT_ITEM,
+                W.CREDIT_ITEM,
                 customer=plain_label(c, names.get(c)),
                 grade=row["grade"],
                 score=num_text(row["score"]),
                 reasons=reasons,
                 action=say(
-                    T.ACTIONS[row["action"]],
+                    W.ACTIONS[row["action"]],
                     limit=money_text(row["recommended_limit"]),
                     terms=row["terms_days"],
                     share=pct_text(row["prepayment_share"], 0),
@@ -409,7 +408,7 @@ def _credit_summary(
             )
         )
     if items:
-        lines.append(say(T.CREDIT_LIST, items=joined_lines(items)))
+        lines.append(say(W.CREDIT_LIST, items=joined_lines(items)))
     return joined_lines(lines)
 
 
@@ -422,7 +421,7 @@ def _lost_factors(row: pd.Series) -> list[str]:
 
 
 def _reason(factor: str) -> Msg:
-    return T.FACTOR_NAMES[factor]
+    return W.FACTOR_NAMES[factor]
 
 
 SPEC = ToolSpec(

@@ -26,8 +26,8 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
+from prompts import churn_events as S
 from prompts import churn_trend as W
-from prompts import retention as T
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
 from tools.params import Dimension
@@ -101,7 +101,7 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
         cutoff = lives.as_of - pd.Timedelta(days=lives.inactivity_days)
         last_day = cutoff
         k_last = period_code(cutoff + pd.Timedelta(days=1), freq) - 1
-        assumptions.append(say(T.CHURN_CENSORED_TAIL, days=lives.inactivity_days, cutoff=iso(cutoff)))
+        assumptions.append(say(W.CHURN_CENSORED_TAIL, days=lives.inactivity_days, cutoff=iso(cutoff)))
     else:
         k_last = period_code(lives.as_of, freq)
     if params.end is not None:
@@ -114,11 +114,11 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
             origin = frame["start"].min()
         k_first = period_code(pd.Timestamp(origin), freq)
     if k_last < k_first:
-        raise ToolInputError(say(T.CHURN_NO_PERIODS, first=period_label(k_first, freq), last=iso(last_day)))
+        raise ToolInputError(say(W.CHURN_NO_PERIODS, first=period_label(k_first, freq), last=iso(last_day)))
     labels = [period_label(k, freq) for k in range(k_first, k_last + 1)]
     overall = _period_counts(frame, freq, k_first, k_last)
     if not (overall["active_at_start"] > 0).any():
-        raise ToolInputError(say(T.CHURN_NO_ACTIVE, first=labels[0], last=labels[-1]))
+        raise ToolInputError(say(W.CHURN_NO_ACTIVE, first=labels[0], last=labels[-1]))
     table = overall.copy()
     table.insert(0, "period", labels)
     table.insert(1, "period_start", [period_start(k, freq) for k in range(k_first, k_last + 1)])
@@ -126,8 +126,8 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
     table["complete"] = True
     if partial:
         table.loc[table.index[-1], "complete"] = False
-        assumptions.append(say(T.PARTIAL_PERIOD, period=labels[-1], as_of=iso(lives.as_of)))
-    assumptions.append(say(T.CHURN_WINDOW, first=labels[0], last=labels[-1], freq=T.FREQS[freq]))
+        assumptions.append(say(W.PARTIAL_PERIOD, period=labels[-1], as_of=iso(lives.as_of)))
+    assumptions.append(say(W.CHURN_WINDOW, first=labels[0], last=labels[-1], freq=S.FREQS[freq]))
 
     rates = table["churn_rate"]
     mean_rate = fact(rates.mean())
@@ -147,8 +147,8 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
     tables = [Table("churn_by_period", table)]
     summary = [
         say(
-            T.CHURN_HEAD,
-            freq=T.FREQS[freq],
+            W.CHURN_HEAD,
+            freq=S.FREQS[freq],
             rate=pct_text(mean_rate),
             periods=num_text(len(table)),
             first=labels[0],
@@ -160,20 +160,20 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
     top = top.head(min(params.n, MAX_SUMMARY_ITEMS))
     summary.append(
         say(
-            T.CHURN_PEAK,
+            W.CHURN_PEAK,
             items=join(
                 [
-                    say(T.ITEM, label=p, value=pct_text(r))
+                    say(S.ITEM, label=p, value=pct_text(r))
                     for p, r in zip(top["period"], top["churn_rate"], strict=False)
                 ]
             ),
         )
     )
-    chart = go.Figure(go.Scatter(x=labels, y=rates.to_numpy(), mode="lines+markers", name=T.OVERALL.en))
+    chart = go.Figure(go.Scatter(x=labels, y=rates.to_numpy(), mode="lines+markers", name=W.OVERALL.en))
     if dim is not None:
         attribute, notes = customer_attribute(data, lives.tx, dim)
         assumptions.extend(notes)
-        keys = attribute.reindex(frame.index).astype(object).where(lambda s: s.notna(), T.UNKNOWN)
+        keys = attribute.reindex(frame.index).astype(object).where(lambda s: s.notna(), S.UNKNOWN)
         long_rows, group_rows = [], []
         for value, members in frame.groupby(keys.to_numpy(), sort=True):
             counts = _period_counts(members, freq, k_first, k_last)
@@ -202,11 +202,11 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
         shown = best.head(min(params.n, MAX_SUMMARY_ITEMS))
         summary.append(
             say(
-                T.CHURN_GROUPS,
-                dimension=T.DIMENSIONS.get(dim, Msg(dim, dim)),
+                W.CHURN_GROUPS,
+                dimension=S.DIMENSIONS.get(dim, Msg(dim, dim)),
                 items=join(
                     [
-                        say(T.ITEM, label=g, value=pct_text(r))
+                        say(S.ITEM, label=g, value=pct_text(r))
                         for g, r in zip(shown[dim], shown["churn_rate"], strict=False)
                     ]
                 ),
@@ -219,7 +219,7 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
     chart.update_layout(xaxis={"type": "category"}, yaxis={"tickformat": ".0%"})
     findings = _churn_peak(table, frame, freq, k_first, median_rate)
     method = Method(
-        say(T.CHURN_FORMULA, factor=num_text(PEAK_FACTOR), min_active=PEAK_MIN_ACTIVE),
+        say(W.CHURN_FORMULA, factor=num_text(PEAK_FACTOR), min_active=PEAK_MIN_ACTIVE),
         params.model_dump(mode="json") | {"freq": freq, "peak_factor": PEAK_FACTOR},
         assumptions,
         lives.as_of.date(),
@@ -230,7 +230,7 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
         sentences(summary),
         facts,
         tables,
-        [Chart(say(T.CHURN_CHART, freq=T.FREQS[freq]), chart)],
+        [Chart(say(W.CHURN_CHART, freq=S.FREQS[freq]), chart)],
         method,
         findings,
         warnings,
@@ -287,12 +287,12 @@ def _churn_peak(
         Finding(
             "churn_peak",
             say(
-                T.FINDING_CHURN_PEAK,
+                W.FINDING_CHURN_PEAK,
                 periods=", ".join(ordered["period"].head(MAX_SUMMARY_ITEMS)),
                 rate=pct_text(ordered["churn_rate"].iloc[0]),
                 factor=num_text(PEAK_FACTOR),
                 median=pct_text(median),
-                freq=T.FREQS[freq],
+                freq=S.FREQS[freq],
             ),
             [str(c) for c in frame.index[hit].tolist()],
             fact(ordered["churn_rate"].iloc[0]),

@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
+from prompts import churn_events as S
 from prompts import cohort_retention as W
-from prompts import retention as T
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
@@ -77,14 +77,14 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     """
     freq: str = params.group_by or params.freq
     if data.get("transactions") is None:
-        raise ToolInputError(T.NEEDS_TRANSACTIONS)
+        raise ToolInputError(W.NEEDS_TRANSACTIONS)
     tx = data.require(
         "transactions", ["customer_id", "date", "revenue"], Msg("measure retention", "计算留存率")
     )
     as_of = pd.Timestamp(params.as_of) if params.as_of is not None else tx["date"].max().normalize()
     tx = tx.loc[(tx["date"] <= as_of).to_numpy()]
     if tx.empty:
-        raise ToolInputError(say(T.COHORT_NONE, first=T.OPEN_START, last=iso(as_of)))
+        raise ToolInputError(say(W.COHORT_NONE, first=S.OPEN_START, last=iso(as_of)))
     assumptions = [as_of_note(as_of, params.as_of is not None)]
     warnings: list[Msg] = []
     periods = period_codes(tx["date"], freq)
@@ -98,14 +98,14 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
         signup = customers.drop_duplicates(ID).set_index(ID)["signup_date"]
         signup.index = signup.index.astype(str)
         acquired = pd.to_datetime(signup, errors="coerce").reindex(acquired.index).fillna(acquired)
-        assumptions.append(T.START_DEFINITION)
+        assumptions.append(S.START_DEFINITION)
     acquired = acquired.loc[acquired.notna() & (acquired <= as_of)]
     first_code = period_code(tx["date"].min(), freq)
     last_complete = period_code(as_of + pd.Timedelta(days=1), freq) - 1
     cohort = pd.Series(period_codes(acquired, freq), index=acquired.index)
     early = cohort < first_code
     if early.any():
-        warnings.append(say(T.COHORT_EXCLUDED, count=num_text(int(early.sum())), first=iso(tx["date"].min())))
+        warnings.append(say(W.COHORT_EXCLUDED, count=num_text(int(early.sum())), first=iso(tx["date"].min())))
     keep = ~early & (cohort <= last_complete)
     if params.start is not None:
         keep &= (acquired >= pd.Timestamp(params.start)).to_numpy()
@@ -115,7 +115,7 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     if cohort.empty:
         raise ToolInputError(
             say(
-                T.COHORT_NONE,
+                W.COHORT_NONE,
                 first=params.start.isoformat() if params.start else iso(tx["date"].min()),
                 last=params.end.isoformat() if params.end else iso(as_of),
             )
@@ -125,7 +125,7 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     pairs["offset"] = pairs["period"] - pairs["cohort"]
     before = pairs["offset"] < 0
     if before.any():
-        warnings.append(say(T.COHORT_BEFORE_ACQUISITION, count=num_text(int(before.sum()))))
+        warnings.append(say(W.COHORT_BEFORE_ACQUISITION, count=num_text(int(before.sum()))))
         pairs = pairs.loc[~before.to_numpy()]
     pairs = pairs.loc[(pairs["offset"] < params.periods).to_numpy()]
     sizes = cohort.value_counts().sort_index()
@@ -177,19 +177,19 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
         facts[f"retention_period_{p}"] = fact(avg[p]) if p < width else None
     for p in RETENTION_FACT_PERIODS:
         facts[f"revenue_retention_period_{p}"] = fact(avg_rev[p]) if p < width else None
-    assumptions.append(say(T.COHORT_COMPLETE, freq=T.FREQS[freq], last=period_label(last_complete, freq)))
+    assumptions.append(say(W.COHORT_COMPLETE, freq=S.FREQS[freq], last=period_label(last_complete, freq)))
     shown = [p for p in RETENTION_FACT_PERIODS if p < width and not math.isnan(avg[p])]
     summary = [
         say(
-            T.COHORT_HEAD,
+            W.COHORT_HEAD,
             cohorts=num_text(len(codes)),
-            freq=T.FREQS[freq],
+            freq=S.FREQS[freq],
             first=labels[0],
             last=labels[-1],
             customers=num_text(int(sizes.sum())),
             retention=join(
                 [
-                    say(T.ITEM, label=say(T.COHORT_PERIOD, freq=T.FREQS[freq], p=p), value=pct_text(avg[p]))
+                    say(S.ITEM, label=say(W.COHORT_PERIOD, freq=S.FREQS[freq], p=p), value=pct_text(avg[p]))
                     for p in shown
                 ]
             ),
@@ -199,12 +199,12 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     if rev_shown:
         summary.append(
             say(
-                T.COHORT_REVENUE,
+                W.COHORT_REVENUE,
                 retention=join(
                     [
                         say(
-                            T.ITEM,
-                            label=say(T.COHORT_PERIOD, freq=T.FREQS[freq], p=p),
+                            S.ITEM,
+                            label=say(W.COHORT_PERIOD, freq=S.FREQS[freq], p=p),
                             value=pct_text(avg_rev[p]),
                         )
                         for p in rev_shown
@@ -223,11 +223,11 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
         if len(low):
             items = join(
                 [
-                    say(T.ITEM, label=c, value=pct_text(r))
+                    say(S.ITEM, label=c, value=pct_text(r))
                     for c, r in zip(low["cohort"], low[f"period_{p}"], strict=False)
                 ][:MAX_SUMMARY_ITEMS]
             )
-            summary.append(say(T.COHORT_LOW, freq=T.FREQS[freq], p=p, items=items))
+            summary.append(say(W.COHORT_LOW, freq=S.FREQS[freq], p=p, items=items))
             low_codes = codes[low.index.to_numpy()]
             members = cohort.index[np.isin(cohort.to_numpy(), low_codes)]
             active3 = set(pairs.loc[(pairs["offset"] == p) & pairs["first_date"].notna(), ID])
@@ -236,9 +236,9 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
                 Finding(
                     "low_retention_cohort",
                     say(
-                        T.FINDING_LOW_RETENTION,
+                        W.FINDING_LOW_RETENTION,
                         count=num_text(len(low)),
-                        freq=T.FREQS[freq],
+                        freq=S.FREQS[freq],
                         p=p,
                         average=pct_text(avg[p]),
                         items=items,
@@ -250,13 +250,13 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
                 )
             )
     charts = [
-        _heatmap(retention, labels, width, say(T.COHORT_CHART, freq=T.FREQS[freq]), freq),
-        _heatmap(rev_ret, labels, width, say(T.COHORT_REVENUE_CHART, freq=T.FREQS[freq]), freq),
+        _heatmap(retention, labels, width, say(W.COHORT_CHART, freq=S.FREQS[freq]), freq),
+        _heatmap(rev_ret, labels, width, say(W.COHORT_REVENUE_CHART, freq=S.FREQS[freq]), freq),
     ]
     method = Method(
         say(
-            T.COHORT_FORMULA,
-            freq=T.FREQS[freq],
+            W.COHORT_FORMULA,
+            freq=S.FREQS[freq],
             p=LOW_RETENTION_PERIOD,
             gap=pct_text(LOW_RETENTION_GAP),
             min_size=MIN_COHORT_SIZE,
@@ -297,7 +297,7 @@ def _heatmap(z: np.ndarray, labels: list[str], width: int, title: Msg, freq: str
         )
     )
     figure.update_layout(
-        xaxis={"title": T.COHORT_AXIS_PERIOD.format(freq=T.FREQS[freq].en).en},
+        xaxis={"title": W.COHORT_AXIS_PERIOD.format(freq=S.FREQS[freq].en).en},
         yaxis={"type": "category", "autorange": "reversed"},
     )
     return Chart(title, figure)

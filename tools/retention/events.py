@@ -22,7 +22,7 @@ import pandas as pd
 from pydantic import Field
 
 from core.text import Msg
-from prompts import retention as T
+from prompts import churn_events as W
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.customer_rows import as_bool
@@ -92,9 +92,9 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
         and ("churned" in customers.columns or "churn_date" in customers.columns)
     )
     if not has_labels and tx is None:
-        raise ToolInputError(T.NEEDS_CHURN_DATA)
+        raise ToolInputError(W.NEEDS_CHURN_DATA)
     if has_labels and "churn_date" not in customers.columns and tx is None:
-        raise ToolInputError(T.NEEDS_CHURN_DATE)
+        raise ToolInputError(W.NEEDS_CHURN_DATE)
     if tx is not None:
         tx = data.require("transactions", ["customer_id", "date", "revenue"])
     ref = _reference_date(customers, tx, as_of)
@@ -106,7 +106,7 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
         per = aggregate.customer_totals(tx)
         rows_used = len(tx)
         first_tx = tx["date"].min() if len(tx) else None
-    assumptions: list[Msg] = [as_of_note(ref, as_of is not None), T.START_DEFINITION]
+    assumptions: list[Msg] = [as_of_note(ref, as_of is not None), W.START_DEFINITION]
     warnings: list[Msg] = []
     signup = None
     if customers is not None and ID in customers.columns and "signup_date" in customers.columns:
@@ -131,16 +131,16 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
             dated = missing & last.notna()
             if dated.any():
                 churn_date = churn_date.where(~dated, last)
-                warnings.append(say(T.CHURN_DATE_FROM_LAST_PURCHASE, count=num_text(int(dated.sum()))))
+                warnings.append(say(W.CHURN_DATE_FROM_LAST_PURCHASE, count=num_text(int(dated.sum()))))
             unknown = pd.Index(per.index).difference(cust.index)
             if len(unknown):
-                warnings.append(say(T.NOT_IN_CUSTOMERS, count=num_text(len(unknown))))
+                warnings.append(say(W.NOT_IN_CUSTOMERS, count=num_text(len(unknown))))
         undated = flag & churn_date.isna()
         if undated.any():
-            warnings.append(say(T.CHURN_DATE_MISSING, count=num_text(int(undated.sum()))))
+            warnings.append(say(W.CHURN_DATE_MISSING, count=num_text(int(undated.sum()))))
         churn = churn_date.where(flag & (churn_date <= ref))
         frame = pd.DataFrame({"start": start, "churn": churn}).loc[~undated.to_numpy()]
-        assumptions.insert(1, T.SOURCE_LABELS)
+        assumptions.insert(1, W.SOURCE_LABELS)
         source: Literal["labels", "inactivity"] = "labels"
     else:
         assert per is not None
@@ -151,7 +151,7 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
         cutoff = ref - pd.Timedelta(days=inactivity_days)
         churn = buyers["last_date"].where(buyers["last_date"] <= cutoff)
         frame = pd.DataFrame({"start": start, "churn": churn})
-        assumptions.insert(1, say(T.SOURCE_INACTIVITY, days=inactivity_days))
+        assumptions.insert(1, say(W.SOURCE_INACTIVITY, days=inactivity_days))
         source = "inactivity"
     frame.index = frame.index.astype(str)
     frame.index.name = ID
@@ -161,10 +161,10 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
     # a churn recorded before the start (bad data) is read as churn on the start day
     frame["churn"] = frame["churn"].where(~(frame["churn"] < frame["start"]).to_numpy(), frame["start"])
     if frame.empty:
-        raise ToolInputError(say(T.NO_CUSTOMERS, as_of=iso(ref)))
+        raise ToolInputError(say(W.NO_CUSTOMERS, as_of=iso(ref)))
     unknown_start = int(frame["start"].isna().sum())
     if unknown_start:
-        warnings.append(say(T.START_UNKNOWN, count=num_text(unknown_start)))
+        warnings.append(say(W.START_UNKNOWN, count=num_text(unknown_start)))
     rows_used += len(customers) if customers is not None else 0
     return Lives(
         frame,
@@ -195,7 +195,7 @@ def _reference_date(
                 candidates.append(pd.to_datetime(customers[col], errors="coerce").max())
     candidates = [c for c in candidates if c is not None and not pd.isna(c)]
     if not candidates:
-        raise ToolInputError(T.NEEDS_CHURN_DATA)
+        raise ToolInputError(W.NEEDS_CHURN_DATA)
     return pd.Timestamp(max(candidates)).normalize()
 
 
@@ -209,15 +209,15 @@ def customer_attribute(data: DatasetBundle, tx: pd.DataFrame | None, by: str) ->
     if tx is not None and by in tx.columns:
         series = aggregate.main_value(tx, by)
         series.index = series.index.astype(str)
-        return series, [say(T.MAIN_VALUE, dimension=T.DIMENSIONS.get(by, Msg(by, by)))]
+        return series, [say(W.MAIN_VALUE, dimension=W.DIMENSIONS.get(by, Msg(by, by)))]
     raise ToolInputError(
         say(
-            T.UNKNOWN_DIMENSION,
+            W.UNKNOWN_DIMENSION,
             dimension=by,
             customer_columns=", ".join(map(str, customers.columns))
             if customers is not None
-            else T.NOT_LOADED,
-            tx_columns=", ".join(map(str, tx.columns)) if tx is not None else T.NOT_LOADED,
+            else W.NOT_LOADED,
+            tx_columns=", ".join(map(str, tx.columns)) if tx is not None else W.NOT_LOADED,
         )
     )
 
@@ -265,7 +265,7 @@ def period_start(code: int, freq: str) -> str:
 
 
 def as_of_note(as_of: pd.Timestamp, given: bool) -> Msg:
-    return say(T.AS_OF, as_of=iso(as_of), how=T.AS_OF_GIVEN if given else T.AS_OF_DEFAULT)
+    return say(W.AS_OF, as_of=iso(as_of), how=W.AS_OF_GIVEN if given else W.AS_OF_DEFAULT)
 
 
 def pvalue_text(p: float) -> str:
@@ -274,5 +274,5 @@ def pvalue_text(p: float) -> str:
 
 def days_text(value: float | None) -> Msg:
     if value is None:
-        return T.NOT_REACHED
-    return say(T.DAYS, days=num_text(round(value)), years=f"{value / 365.25:.1f}")
+        return W.NOT_REACHED
+    return say(W.DAYS, days=num_text(round(value)), years=f"{value / 365.25:.1f}")

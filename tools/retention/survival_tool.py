@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
+from prompts import churn_events as S
 from prompts import customer_survival as W
-from prompts import retention as T
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
 from tools.params import Dimension
@@ -83,13 +83,13 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
         lo = pd.Timestamp(params.start) if params.start else frame["start"].min()
         hi = pd.Timestamp(params.end) if params.end else lives.as_of
         frame = frame.loc[((frame["start"] >= lo) & (frame["start"] <= hi)).to_numpy()]
-        start_msg = params.start.isoformat() if params.start else T.OPEN_START
-        end_msg = params.end.isoformat() if params.end else T.OPEN_END
+        start_msg = params.start.isoformat() if params.start else S.OPEN_START
+        end_msg = params.end.isoformat() if params.end else W.OPEN_END
         if frame.empty:
-            raise ToolInputError(say(T.SURVIVAL_NO_CUSTOMERS, start=start_msg, end=end_msg))
-        assumptions.append(say(T.SURVIVAL_FILTER, start=start_msg, end=end_msg))
+            raise ToolInputError(say(W.SURVIVAL_NO_CUSTOMERS, start=start_msg, end=end_msg))
+        assumptions.append(say(W.SURVIVAL_FILTER, start=start_msg, end=end_msg))
     if frame.empty:
-        raise ToolInputError(say(T.NO_CUSTOMERS, as_of=iso(lives.as_of)))
+        raise ToolInputError(say(S.NO_CUSTOMERS, as_of=iso(lives.as_of)))
     end = frame["churn"].fillna(lives.as_of)
     durations = (end - frame["start"]).dt.days.clip(lower=0).to_numpy().astype(float)
     events = frame["churn"].notna().to_numpy()
@@ -101,7 +101,7 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
             entry = np.where(early, (lives.first_tx - frame["start"]).dt.days.to_numpy(), 0).astype(float)
             entry = np.minimum(entry, durations)
             assumptions.append(
-                say(T.SURVIVAL_ENTRY, count=num_text(int(early.sum())), first=iso(lives.first_tx))
+                say(W.SURVIVAL_ENTRY, count=num_text(int(early.sum())), first=iso(lives.first_tx))
             )
     delayed = bool((entry > 0).any())
     dim = params.group_by
@@ -115,7 +115,7 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
     elif dim is not None:
         attribute, notes = customer_attribute(data, lives.tx, dim)
         assumptions.extend(notes)
-        groups = attribute.reindex(frame.index).astype(object).where(lambda s: s.notna(), T.UNKNOWN)
+        groups = attribute.reindex(frame.index).astype(object).where(lambda s: s.notna(), S.UNKNOWN)
         groups = groups.astype(str)
 
     everyone = np.ones(len(frame), dtype=bool)
@@ -161,7 +161,7 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
     }
     summary = [
         say(
-            T.SURVIVAL_HEAD,
+            W.SURVIVAL_HEAD,
             customers=num_text(overall["customers"]),
             churned=num_text(overall["churned"]),
             median=days_text(overall["median_lifetime_days"]),
@@ -171,26 +171,26 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
         )
     ]
     if groups is not None and dim is not None:
-        dim_name = T.DIMENSIONS.get(dim, Msg(dim, dim))
+        dim_name = S.DIMENSIONS.get(dim, Msg(dim, dim))
         items = [
             say(
-                T.SURVIVAL_GROUP_ITEM,
+                W.SURVIVAL_GROUP_ITEM,
                 label=r["group"],
                 median=days_text(r["median_lifetime_days"]),
                 s1=pct_text(r["survival_1y"]),
             )
             for r in rows[1:]
         ]
-        summary.append(say(T.SURVIVAL_GROUPS, dimension=dim_name, items=join(items)))
+        summary.append(say(W.SURVIVAL_GROUPS, dimension=dim_name, items=join(items)))
         if len(fits) > 2:
             test = logrank(durations, events, groups.to_numpy(), entry)
             stat, p_value = test.statistic, test.p_value
             facts["logrank_statistic"] = fact(stat)
             facts["logrank_p_value"] = fact(p_value)
-            verdict = T.SURVIVAL_DIFFERENT if p_value < SIGNIFICANCE else T.SURVIVAL_SIMILAR
-            summary.append(say(T.SURVIVAL_LOGRANK, dimension=dim_name, p=pvalue_text(p_value), verdict=verdict))
+            verdict = W.SURVIVAL_DIFFERENT if p_value < SIGNIFICANCE else W.SURVIVAL_SIMILAR
+            summary.append(say(W.SURVIVAL_LOGRANK, dimension=dim_name, p=pvalue_text(p_value), verdict=verdict))
     if int(events.sum()) < FEW_EVENTS:
-        warnings.append(say(T.SURVIVAL_FEW_EVENTS, count=num_text(int(events.sum()))))
+        warnings.append(say(W.SURVIVAL_FEW_EVENTS, count=num_text(int(events.sum()))))
     figure = go.Figure()
     shown = [c for c in curves if groups is None or c["group"].iloc[0] != "all"][:MAX_CHART_GROUPS]
     for part in shown if groups is not None else curves:
@@ -204,11 +204,11 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
             )
         )
     figure.update_layout(
-        xaxis={"title": T.SURVIVAL_AXIS_X.en},
-        yaxis={"title": T.SURVIVAL_AXIS_Y.en, "tickformat": ".0%", "range": [0, 1.02]},
+        xaxis={"title": W.SURVIVAL_AXIS_X.en},
+        yaxis={"title": W.SURVIVAL_AXIS_Y.en, "tickformat": ".0%", "range": [0, 1.02]},
     )
     method = Method(
-        T.SURVIVAL_FORMULA,
+        W.SURVIVAL_FORMULA,
         params.model_dump(mode="json") | {"group_by": dim, "delayed_entry": delayed},
         assumptions,
         lives.as_of.date(),
@@ -219,7 +219,7 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
         sentences(summary),
         facts,
         [Table("survival_by_group", by_group), Table("survival_curve", curve_table)],
-        [Chart(T.SURVIVAL_CHART, figure)],
+        [Chart(W.SURVIVAL_CHART, figure)],
         method,
         [],
         warnings,

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from core.text import Msg
-from prompts import value as T
+from prompts import customer_rows as W
 from tools.errors import ToolInputError
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.wording import (
@@ -35,8 +35,8 @@ def purchasers(per: pd.DataFrame, warnings: list[Msg]) -> tuple[pd.DataFrame, li
     if buyers.all():
         return per, list(warnings)
     if not buyers.any():
-        raise ToolInputError(say(T.NO_PURCHASES, count=num_text(len(per))))
-    return per.loc[buyers], [*warnings, say(T.NO_PURCHASES, count=num_text(int((~buyers).sum())))]
+        raise ToolInputError(say(W.NO_PURCHASES, count=num_text(len(per))))
+    return per.loc[buyers], [*warnings, say(W.NO_PURCHASES, count=num_text(int((~buyers).sum())))]
 
 
 @dataclass
@@ -67,11 +67,11 @@ def merge(tool: str, parts: list[Part], method: Method, warnings: list[Msg]) -> 
         code = str(part.currency)
         suffix = re.sub(r"[^a-z0-9]+", "_", code.casefold()).strip("_") or str(i + 1)
         facts |= {f"{k}_{suffix}": v for k, v in part.facts.items() if k != "metric"}
-        lines.append(say(T.IN_CURRENCY, currency=code, text=part.summary))
+        lines.append(say(W.IN_CURRENCY, currency=code, text=part.summary))
         for chart in part.charts:
-            charts.append(Chart(say(T.IN_CURRENCY, currency=code, text=chart.title), chart.figure))
+            charts.append(Chart(say(W.IN_CURRENCY, currency=code, text=chart.title), chart.figure))
         for finding in part.findings:
-            finding.detail = say(T.IN_CURRENCY, currency=code, text=finding.detail)
+            finding.detail = say(W.IN_CURRENCY, currency=code, text=finding.detail)
             findings.append(finding)
     for j, table in enumerate(parts[0].tables):
         frames = []

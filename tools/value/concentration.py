@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 from pydantic import Field
 
 from core.text import Msg
+from prompts import customer_rows as S
 from prompts import profit_concentration as W
-from prompts import value as T
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.customer_rows import (
@@ -88,7 +88,7 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
     rows = prepare(data, tx, params.start, params.end, params.currency)
     per = aggregate.customer_totals(rows.tx)
     metric = "profit" if "profit" in per.columns else "revenue"
-    warnings = rows.warnings + ([] if metric == "profit" else [T.NO_COST])
+    warnings = rows.warnings + ([] if metric == "profit" else [S.NO_COST])
     order = np.argsort(-per[metric].to_numpy(dtype=float), kind="stable")  # highest first, ties in data order
     ids = per.index[order]
     values = per[metric].to_numpy(dtype=float)[order]
@@ -137,7 +137,7 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
         facts |= {"total_profit": None, "top_20pct_profit_share": None}
         facts |= {"loss_making_customers": None, "loss_making_profit": None}
     if total <= 0:
-        warnings.append(say(T.NONPOSITIVE_TOTAL, metric=T.METRICS[metric], total=money_text(total)))
+        warnings.append(say(W.NONPOSITIVE_TOTAL, metric=S.METRICS[metric], total=money_text(total)))
     summary = _concentration_summary(facts, metric, abc_table)
     findings = []
     if metric == "profit" and top_share is not None and top_share > HIGH_CONCENTRATION_SHARE:
@@ -145,10 +145,10 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
             Finding(
                 "high_profit_concentration",
                 say(
-                    T.FINDING_CONCENTRATION,
+                    W.FINDING_CONCENTRATION,
                     count=num_text(top_k),
                     share=pct_text(top_share),
-                    metric=T.METRICS[metric],
+                    metric=S.METRICS[metric],
                     threshold=pct_text(HIGH_CONCENTRATION_SHARE),
                 ),
                 customer_ids(ids[:top_k]),
@@ -159,11 +159,11 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
         )
     if loss is not None:
         findings.append(loss)
-    assumptions = rows.assumptions + [say(T.ABC_RULE, metric=T.METRICS[metric])]
+    assumptions = rows.assumptions + [say(W.ABC_RULE, metric=S.METRICS[metric])]
     if metric == "profit":
-        assumptions.append(T.LOSS_SIGN)
+        assumptions.append(W.LOSS_SIGN)
     method = Method(
-        T.CONCENTRATION_FORMULA, params.model_dump(mode="json"), assumptions, rows.last_date, rows.rows_used
+        W.CONCENTRATION_FORMULA, params.model_dump(mode="json"), assumptions, rows.last_date, rows.rows_used
     )
     charts = [_whale_chart(customer_share, shares, peak, metric)] if total > 0 else []
     return ToolResult(
@@ -191,7 +191,7 @@ def _concentration_summary(facts: dict[str, FactValue], metric: str, abc: pd.Dat
     share = abc.set_index("abc_class")[f"{metric}_share"]
     counts = abc.set_index("abc_class")["customers"]
     abc_line = say(
-        T.ABC_SUMMARY,
+        W.ABC_SUMMARY,
         a=num_text(counts["A"]),
         b=num_text(counts["B"]),
         c=num_text(counts["C"]),
@@ -205,10 +205,10 @@ def _concentration_summary(facts: dict[str, FactValue], metric: str, abc: pd.Dat
         "total": money_text(facts[f"total_{metric}"]),
     }
     if metric == "revenue":
-        head = say(T.CONCENTRATION_REVENUE, top_share=pct_text(facts["top_20pct_revenue_share"]), **common)
+        head = say(W.CONCENTRATION_REVENUE, top_share=pct_text(facts["top_20pct_revenue_share"]), **common)
         return sentences([head, abc_line])
     head = say(
-        T.CONCENTRATION_SUMMARY,
+        W.CONCENTRATION_SUMMARY,
         top_share=pct_text(facts["top_20pct_profit_share"]),
         loss_count=num_text(facts["loss_making_customers"]),
         loss_amount=money_text(facts["loss_making_profit"]),
@@ -224,15 +224,15 @@ def _whale_chart(customer_share: np.ndarray, shares: np.ndarray, peak: int, metr
     picks = np.unique(np.r_[np.linspace(0, n - 1, min(n, MAX_CURVE_POINTS)).round().astype(int), peak])
     x = np.r_[0.0, customer_share[picks]]
     y = np.r_[0.0, shares[picks]]
-    name = T.METRICS[metric]
+    name = S.METRICS[metric]
     figure = go.Figure(go.Scatter(x=x, y=y, mode="lines", name=name.en))
     figure.add_hline(y=1.0, line_dash="dot")
     figure.update_layout(
-        xaxis={"title": say(T.WHALE_X, metric=name).en, "tickformat": ".0%"},
-        yaxis={"title": say(T.WHALE_Y, metric=name).en, "tickformat": ".0%"},
+        xaxis={"title": say(W.WHALE_X, metric=name).en, "tickformat": ".0%"},
+        yaxis={"title": say(W.WHALE_Y, metric=name).en, "tickformat": ".0%"},
         showlegend=False,
     )
-    return Chart(say(T.WHALE_CHART, metric=name), figure)
+    return Chart(say(W.WHALE_CHART, metric=name), figure)
 
 
 SPEC = ToolSpec(

@@ -8,14 +8,15 @@ from __future__ import annotations
 import pandas as pd
 
 from core.text import Msg
+from prompts import customer_rows as S
 from prompts import dataset_overview as W
-from prompts import value as T
-from tools.bundle import KIND_NAMES, KINDS, REQUIRED, DatasetBundle
+from tools.bundle import DatasetBundle
 from tools.customer_rows import (
     cost_warnings,
 )
 from tools.params import ToolParams
 from tools.results import FactValue, Method, Table, ToolResult
+from tools.schemas import KIND_NAMES, KINDS, required_columns
 from tools.spec import ToolSpec
 from tools.value.common import CUSTOMER_ID
 from tools.wording import (
@@ -61,20 +62,20 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
     ``<kind>_start``/``<kind>_end`` (ISO dates, when it has a date column); data_quality_notes.
     Works on an empty bundle (says nothing is loaded and what can be uploaded). Findings: none.
     """
-    method = Method(T.OVERVIEW_FORMULA, params.model_dump(mode="json"))
+    method = Method(W.OVERVIEW_FORMULA, params.model_dump(mode="json"))
     if not len(data):
         kinds = join(
             [
                 say(
-                    T.OVERVIEW_KIND_NEEDS,
+                    W.OVERVIEW_KIND_NEEDS,
                     kind=KIND_NAMES[k],
-                    columns=", ".join(REQUIRED[k]).replace("|", "/"),
+                    columns=", ".join(required_columns(k)).replace("|", "/"),
                 )
                 for k in KINDS
             ]
         )
         return ToolResult(
-            "dataset_overview", say(T.OVERVIEW_EMPTY, kinds=kinds), {"tables_loaded": 0}, method=method
+            "dataset_overview", say(W.OVERVIEW_EMPTY, kinds=kinds), {"tables_loaded": 0}, method=method
         )
 
     facts: dict[str, FactValue] = {"tables_loaded": len(data)}
@@ -106,12 +107,12 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
         )
         descriptions.append(
             say(
-                T.OVERVIEW_TABLE,
+                W.OVERVIEW_TABLE,
                 kind=KIND_NAMES.get(kind, Msg(kind, kind)),
                 rows=num_text(len(frame)),
                 files=files,
-                period=say(T.OVERVIEW_PERIOD, start=iso(start), end=iso(end)) if start is not None else "",
-                customers=say(T.OVERVIEW_CUSTOMERS, customers=num_text(customers))
+                period=say(W.OVERVIEW_PERIOD, start=iso(start), end=iso(end)) if start is not None else "",
+                customers=say(W.OVERVIEW_CUSTOMERS, customers=num_text(customers))
                 if customers is not None
                 else "",
             )
@@ -125,17 +126,17 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
                 if dropped.count:
                     notes.append(
                         say(
-                            T.NOTE_DROPPED,
+                            W.NOTE_DROPPED,
                             file=report.filename,
                             count=num_text(dropped.count),
                             reason=dropped.reason,
                         )
                     )
-            notes.extend(say(T.NOTE_FILE, file=report.filename, warning=w) for w in report.warnings)
+            notes.extend(say(W.NOTE_FILE, file=report.filename, warning=w) for w in report.warnings)
     notes.extend(_transaction_notes(data))
     facts["data_quality_notes"] = len(notes)
-    head = say(T.OVERVIEW_HEAD, count=num_text(len(data)), tables=join(descriptions))
-    tail = say(T.OVERVIEW_NOTES, count=num_text(len(notes))) if notes else T.OVERVIEW_NO_NOTES
+    head = say(W.OVERVIEW_HEAD, count=num_text(len(data)), tables=join(descriptions))
+    tail = say(W.OVERVIEW_NOTES, count=num_text(len(notes))) if notes else W.OVERVIEW_NO_NOTES
     method.rows_used = sum(len(ds.frame) for ds in data.datasets.values())
     method.as_of = latest.date() if latest is not None else None
     table = pd.DataFrame(rows).astype({"customers": "Int64"})
@@ -173,24 +174,24 @@ def _transaction_notes(data: DatasetBundle) -> list[Msg]:
         missing = tx_ids.difference(known)
         if len(missing):
             examples = ", ".join(map(str, missing[:3]))
-            notes.append(say(T.NOTE_MISSING_CUSTOMERS, count=num_text(len(missing)), examples=examples))
+            notes.append(say(W.NOTE_MISSING_CUSTOMERS, count=num_text(len(missing)), examples=examples))
         idle = known.difference(tx_ids)
         if len(idle):
-            notes.append(say(T.NOTE_NO_TX_CUSTOMERS, count=num_text(len(idle))))
+            notes.append(say(W.NOTE_NO_TX_CUSTOMERS, count=num_text(len(idle))))
     if "revenue" in tx.columns:
         refunds = int((tx["revenue"] < 0).sum())
         if refunds:
-            notes.append(say(T.NOTE_REFUNDS, count=num_text(refunds)))
+            notes.append(say(W.NOTE_REFUNDS, count=num_text(refunds)))
         if "cost" in tx.columns:
             notes.extend(cost_warnings(tx))
         else:
-            notes.append(T.NOTE_NO_COST)
+            notes.append(W.NOTE_NO_COST)
     if "currency" in tx.columns:
         codes = tx["currency"].dropna().unique()
         if len(codes) > 1:
             notes.append(
                 say(
-                    T.CURRENCY_SPLIT,
+                    S.CURRENCY_SPLIT,
                     count=num_text(len(codes)),
                     currencies=", ".join(sorted(map(str, codes))),
                 )

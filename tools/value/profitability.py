@@ -18,7 +18,7 @@ from pydantic import Field
 
 from core.text import Msg
 from prompts import customer_profitability as W
-from prompts import value as T
+from prompts import customer_rows as S
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.charts import bar_chart
@@ -122,7 +122,7 @@ def customer_profitability(data: DatasetBundle, params: ProfitabilityParams) -> 
     >>> result.facts["total_profit"], result.facts["loss_making_customers"]
     (60.0, 1)
     """
-    name = T.METRICS[params.metric]
+    name = S.METRICS[params.metric]
     purpose = Msg(f"rank customers by {name.en}", f"按{name.zh}给客户排名")
     tx = data.require("transactions", [CUSTOMER_ID, "date", "revenue"], purpose)
     rows = prepare(data, tx, params.start, params.end, params.currency, split=True)
@@ -139,7 +139,7 @@ def customer_profitability(data: DatasetBundle, params: ProfitabilityParams) -> 
         _profitability_part(data, part, currency, params, metric, names, matched)
         for currency, part in parts_used
     ]
-    formula = T.PROFITABILITY_FORMULA if "cost" in rows.tx_columns else T.PROFITABILITY_FORMULA_REVENUE
+    formula = W.PROFITABILITY_FORMULA if "cost" in rows.tx_columns else W.PROFITABILITY_FORMULA_REVENUE
     method = Method(formula, params.model_dump(mode="json"), rows.assumptions, rows.last_date, rows.rows_used)
     return merge("customer_profitability", parts, method, metric_warnings + rows.warnings)
 
@@ -147,10 +147,10 @@ def customer_profitability(data: DatasetBundle, params: ProfitabilityParams) -> 
 def _profit_metric(metric: str, columns: set[str]) -> tuple[str, list[Msg]]:
     warnings: list[Msg] = []
     if metric in _NEEDS_SERVICE and "service_cost" not in columns:
-        warnings.append(say(T.NO_SERVICE_COST, metric=T.METRICS[metric]))
+        warnings.append(say(W.NO_SERVICE_COST, metric=S.METRICS[metric]))
         metric = "gross_profit"
     if metric in _NEEDS_COST and "cost" not in columns:
-        warnings.append(T.NO_COST)
+        warnings.append(S.NO_COST)
         metric = "revenue"
     return metric, warnings
 
@@ -219,7 +219,7 @@ def _profitability_part(
     chart = bar_chart(
         labels,
         frame[metric],
-        say(T.PROFITABILITY_CHART, metric=T.METRICS[metric], dimension=dim_name(dimension)),
+        say(W.PROFITABILITY_CHART, metric=S.METRICS[metric], dimension=dim_name(dimension)),
     )
     table = Table(
         "customer_profitability" if dimension == "customer" else f"profitability_by_{dimension}", frame
@@ -262,7 +262,7 @@ def _profit_findings(per: pd.DataFrame) -> list[Finding]:
                 Finding(
                     "high_cost_to_serve",
                     say(
-                        T.FINDING_HIGH_COST_TO_SERVE,
+                        W.FINDING_HIGH_COST_TO_SERVE,
                         count=num_text(len(flagged)),
                         threshold=pct_text(HIGH_COST_TO_SERVE_SHARE),
                         amount=money_text(flagged.sum()),
@@ -284,7 +284,7 @@ def loss_finding(profit: pd.Series) -> Finding | None:
     destroyed = -losses.sum()
     return Finding(
         "loss_making_customers",
-        say(T.FINDING_LOSS_MAKING, count=num_text(len(losses)), amount=money_text(destroyed)),
+        say(W.FINDING_LOSS_MAKING, count=num_text(len(losses)), amount=money_text(destroyed)),
         customer_ids(losses.index),
         fact(destroyed),
         "profit",
@@ -303,23 +303,23 @@ def _profitability_summary(
 ) -> Msg:
     values = [metric_value(metric, v) for v in frame[metric].head(MAX_SUMMARY_ITEMS)]
     items = items_text(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS)
-    name = T.METRICS[metric]
+    name = S.METRICS[metric]
     if dimension in PERIODS and len(frame):
         best = frame.loc[frame["rank"].idxmin()]
         worst = frame.loc[frame["rank"].idxmax()]
         head = say(
-            T.GROUP_PERIODS,
+            W.GROUP_PERIODS,
             metric=name,
             dimension=dim_name(dimension),
-            best=say(T.ITEM, label=str(best[dimension]), value=metric_value(metric, best[metric])),
-            worst=say(T.ITEM, label=str(worst[dimension]), value=metric_value(metric, worst[metric])),
+            best=say(S.ITEM, label=str(best[dimension]), value=metric_value(metric, best[metric])),
+            worst=say(S.ITEM, label=str(worst[dimension]), value=metric_value(metric, worst[metric])),
             count=num_text(len(frame)),
         )
     elif dimension != "customer":
-        template = T.GROUP_TOP if params.order == "top" else T.GROUP_BOTTOM
+        template = W.GROUP_TOP if params.order == "top" else W.GROUP_BOTTOM
         head = say(template, metric=name, dimension=dim_name(dimension), items=items)
     elif params.customer is not None:
-        template = T.CUSTOMER_PROFIT if has_cost else T.CUSTOMER_REVENUE
+        template = W.CUSTOMER_PROFIT if has_cost else W.CUSTOMER_REVENUE
         head = sentences(
             [
                 say(
@@ -336,16 +336,16 @@ def _profitability_summary(
             ]
         )
     elif metric == "profit":
-        template = T.PROFIT_TOP if params.order == "top" else T.PROFIT_BOTTOM
+        template = W.PROFIT_TOP if params.order == "top" else W.PROFIT_BOTTOM
         head = say(
             template, n=num_text(len(frame)), items=items, share=pct_text(facts["listed_profit_share"])
         )
     else:
-        template = T.RANK_TOP if params.order == "top" else T.RANK_BOTTOM
+        template = W.RANK_TOP if params.order == "top" else W.RANK_BOTTOM
         head = say(template, n=num_text(len(frame)), metric=name, items=items)
     if has_cost:
         totals = say(
-            T.PROFIT_TOTALS,
+            W.PROFIT_TOTALS,
             revenue=money_text(facts["total_revenue"]),
             cost=money_text(facts["total_cost"]),
             profit=money_text(facts["total_profit"]),
@@ -355,7 +355,7 @@ def _profitability_summary(
         )
     else:
         totals = say(
-            T.REVENUE_TOTALS,
+            W.REVENUE_TOTALS,
             revenue=money_text(facts["total_revenue"]),
             customers=num_text(facts["customers"]),
         )
@@ -375,7 +375,7 @@ def _group_frame(data: DatasetBundle, tx: pd.DataFrame, per: pd.DataFrame | None
         attribute = customers_column(data, tx, by)
         per = aggregate.customer_totals(tx) if per is None else per
         out = aggregate.rollup(per, attribute.reindex(per.index).rename(by))
-    out.index = out.index.fillna(T.UNKNOWN)
+    out.index = out.index.fillna(S.UNKNOWN)
     out.index.name = by
     return out
 

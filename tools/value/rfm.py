@@ -16,7 +16,6 @@ from pydantic import Field
 
 from core.text import Msg
 from prompts import rfm_segments as W
-from prompts import value as T
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.customer_rows import (
@@ -134,7 +133,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
     grid = np.array([[""] * 6] + [["", *RFM_RULES[r]] for r in range(1, 6)], dtype=object)
     rfm["segment"] = grid[rfm["r_score"].to_numpy(), rfm["fm_score"].to_numpy()]
     if len(rfm) < 5:
-        warnings.append(say(T.FEW_CUSTOMERS, count=num_text(len(rfm))))
+        warnings.append(say(W.FEW_CUSTOMERS, count=num_text(len(rfm))))
     names = customer_names(data, tx)
     segments = _segment_table(rfm)
     chosen = rfm if params.segment is None else rfm.loc[rfm["segment"] == params.segment]
@@ -167,7 +166,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
             Finding(
                 "at_risk_valuable_customers",
                 say(
-                    T.FINDING_AT_RISK_RFM,
+                    W.FINDING_AT_RISK_RFM,
                     count=num_text(len(at_risk)),
                     threshold=AT_RISK_MAX_R,
                     amount=money_text(at_risk["monetary"].sum()),
@@ -180,8 +179,8 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
         )
     summary = _rfm_summary(params, facts, segments, listing)
     rules = "; ".join(f"R{r}: " + ", ".join(RFM_RULES[r]) for r in sorted(RFM_RULES, reverse=True))
-    assumptions = rows.assumptions + [T.RFM_RULE.format(rules=rules)]
-    method = Method(T.RFM_FORMULA, params.model_dump(mode="json"), assumptions, as_of, rows.rows_used)
+    assumptions = rows.assumptions + [W.RFM_RULE.format(rules=rules)]
+    method = Method(W.RFM_FORMULA, params.model_dump(mode="json"), assumptions, as_of, rows.rows_used)
     tables = [Table("rfm_segments", segments), Table("rfm_customers", listing)]
     if params.segment is not None:
         tables.reverse()
@@ -217,14 +216,14 @@ def _rfm_summary(
     params: RFMParams, facts: dict[str, FactValue], segments: pd.DataFrame, listing: pd.DataFrame
 ) -> Msg:
     if params.segment is not None:
-        name = T.RFM_SEGMENTS[params.segment]
+        name = W.RFM_SEGMENTS[params.segment]
         row = segments.loc[segments["segment"] == params.segment]
         if row.empty:
-            return say(T.RFM_SEGMENT_EMPTY, segment=name)
+            return say(W.RFM_SEGMENT_EMPTY, segment=name)
         labels = [plain_label(c, n) for c, n in zip(listing[CUSTOMER_ID], name_column(listing), strict=True)]
         values = [money_text(v) for v in listing["monetary"].head(MAX_SUMMARY_ITEMS)]
         return say(
-            T.RFM_SEGMENT_LIST,
+            W.RFM_SEGMENT_LIST,
             segment=name,
             count=num_text(row["customers"].iloc[0]),
             revenue_share=pct_text(row["revenue_share"].iloc[0]),
@@ -233,14 +232,14 @@ def _rfm_summary(
     largest = segments.sort_values("customers", ascending=False, kind="stable").head(3)
     items = join(
         [
-            say(T.RFM_SEGMENT_ITEM, segment=T.RFM_SEGMENTS[s], count=num_text(c), share=pct_text(r))
+            say(W.RFM_SEGMENT_ITEM, segment=W.RFM_SEGMENTS[s], count=num_text(c), share=pct_text(r))
             for s, c, r in zip(
                 largest["segment"], largest["customers"], largest["revenue_share"], strict=True
             )
         ]
     )
     return say(
-        T.RFM_SUMMARY,
+        W.RFM_SUMMARY,
         customers=num_text(facts["customers"]),
         as_of=facts["as_of"],
         items=items,
@@ -260,8 +259,8 @@ def _rfm_chart(segments: pd.DataFrame) -> Chart:
             hovertemplate="%{x}: %{y} customers, %{text} of revenue<extra></extra>",
         )
     )
-    figure.update_layout(yaxis_title=T.RFM_AXIS_CUSTOMERS.en, showlegend=False)
-    return Chart(T.RFM_CHART, figure)
+    figure.update_layout(yaxis_title=W.RFM_AXIS_CUSTOMERS.en, showlegend=False)
+    return Chart(W.RFM_CHART, figure)
 
 
 SPEC = ToolSpec(
