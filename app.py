@@ -457,7 +457,8 @@ def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
         name = slug(table.name)
         csv_name = f"{name}.csv"
         total = len(table.frame)
-        elements.append(cl.Dataframe(name=name, data=compose.display_frame(table, lang), display="inline"))
+        frame = compose.display_frame(table, lang, result.tool)
+        elements.append(cl.Dataframe(name=name, data=frame, display="inline"))
         elements.append(
             cl.File(name=csv_name, content=compose.table_csv(table), mime="text/csv", display="inline")
         )

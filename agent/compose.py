@@ -18,9 +18,9 @@ import pandas as pd
 from agent.answer import VERSION, Answer, ToolRun
 from core.text import Lang, Msg
 from prompts import answers as T
-from prompts import columns as column_labels
 from prompts import help as VH
 from prompts import removal as VR
+from prompts.columns import column_label
 from tools import recommend as rec
 from tools.registry import TOOLS, get_tool
 from tools.results import Table, ToolResult
@@ -327,9 +327,10 @@ def table_csv(table: Table) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def display_frame(table: Table, lang: Lang) -> pd.DataFrame:
+def display_frame(table: Table, lang: Lang, tool: str | None = None) -> pd.DataFrame:
     """The first rows of a table for the UI: ISO dates, money to 2 decimals, fractions to 4, and
-    Chinese column labels for a Chinese answer (downloads and JSON keep the canonical names)."""
+    Chinese column labels for a Chinese answer (the tool's own, else shared ones; downloads and JSON
+    keep the canonical names)."""
     shown = table.frame.head(MAX_DISPLAY_ROWS).copy()
     for col in shown.columns:
         kind = shown[col].dtype.kind
@@ -338,7 +339,13 @@ def display_frame(table: Table, lang: Lang) -> pd.DataFrame:
         elif kind == "f":
             shown[col] = shown[col].round(4 if FRACTION_COLUMN.search(str(col)) else 2)
     if lang == "zh":
-        shown = shown.rename(columns=lambda c: column_labels.ZH.get(str(c), c))
+        words = TOOLS[tool].words if tool in TOOLS else None
+
+        def label(column: object) -> str:
+            found = column_label(str(column), words)
+            return found.zh if found is not None else str(column)
+
+        shown = shown.rename(columns=label)
     return shown
 
 

@@ -128,6 +128,23 @@ RISK_LEVEL_WORDS: dict[str, list[str]] = {
     "low": ["low risk", "low-risk", "低风险", "风险低"],
 }
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "churn_probability": Msg("Churn probability", "流失概率"),
+    "risk_level": Msg("Risk level", "风险等级"),
+    "basis": Msg("Basis", "依据"),
+    "days_since_last_purchase": Msg("Days since last purchase", "距上次购买天数"),
+    "trailing_12m_revenue": Msg("Revenue, last 12 months", "近12个月收入"),
+    "trailing_12m_gross_profit": Msg("Gross profit, last 12 months", "近12个月毛利"),
+    "feature": Msg("Driver", "驱动因素"),
+    "importance": Msg("Importance (AUC drop)", "重要性（AUC 下降）"),
+    "direction": Msg("Direction", "方向"),
+    "customers_at_high_risk": Msg("Customers at high risk", "高风险客户数"),
+    "average_churn_probability": Msg("Average churn probability", "平均流失概率"),
+    "revenue_at_risk": Msg("Revenue at risk", "风险收入"),
+    "share_at_high_risk": Msg("Share at high risk", "高风险占比"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

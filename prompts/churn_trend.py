@@ -62,6 +62,14 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "period_start": Msg("Period start", "期间开始"),
+    "active_at_start": Msg("Active at start", "期初活跃客户"),
+    "churned_new": Msg("Churned in period", "期间流失"),
+    "complete": Msg("Complete period", "完整期间"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

@@ -55,6 +55,20 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "cohort": Msg("Cohort", "同期群"),
+    "cohorts": Msg("Cohorts", "同期群数"),
+    "retention": Msg("Retention", "留存率"),
+    "revenue_retention": Msg("Revenue retention", "收入留存率"),
+    "periods_since": Msg("Periods since acquisition", "获客后期数"),
+    "size": Msg("Cohort size", "同期群人数"),
+}
+COLUMN_PATTERNS: dict[str, Msg] = {
+    r"period_(\d+)": Msg("period {n}", "第{n}期"),
+    r"revenue_period_(\d+)": Msg("revenue, period {n}", "第{n}期收入"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

@@ -77,6 +77,24 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "grade": Msg("Credit grade", "信用等级"),
+    "score": Msg("Score", "评分"),
+    "points_lost": Msg("Points lost", "扣分"),
+    "reasons": Msg("Reasons", "原因"),
+    "action": Msg("Recommended action", "建议措施"),
+    "days_late_change": Msg("Change in days late", "逾期天数变化"),
+    "deteriorating": Msg("Deteriorating", "付款恶化"),
+    "monthly_sales": Msg("Monthly credit sales", "月均赊销额"),
+    "recommended_limit": Msg("Recommended limit", "建议额度"),
+    "limit_gap": Msg("Exposure above the limit", "超出额度"),
+    "terms_days": Msg("Payment terms (days)", "账期（天）"),
+    "prepayment_share": Msg("Deposit / prepayment", "定金/预付比例"),
+    "min_score": Msg("Minimum score", "最低分"),
+    "limit_months": Msg("Limit (months of sales)", "额度（月销售额倍数）"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

@@ -93,6 +93,27 @@ MODELS: dict[str, list[str]] = {
     "pareto_nbd": ["pareto nbd", "paretonbd", "帕累托nbd"],
 }
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "aov": Msg("Average order value", "平均订单金额"),
+    "purchases_per_year": Msg("Purchases per year", "年购买次数"),
+    "lifetime_years": Msg("Expected lifetime (years)", "预期生命周期（年）"),
+    "clv": Msg("Customer lifetime value", "客户终身价值"),
+    "expected_purchases": Msg("Expected purchases", "预期购买次数"),
+    "p_alive": Msg("Probability still active", "存活概率"),
+    "expected_avg_spend": Msg("Expected average spend", "预期平均消费"),
+    "recency": Msg("Recency (time units)", "最近购买"),
+    "T": Msg("Observed time (T)", "观察期"),
+    "t": Msg("Observed time (T)", "观察期"),
+    "total_clv": Msg("Total CLV", "CLV 合计"),
+    "average_clv": Msg("Average CLV", "平均 CLV"),
+    "median_clv": Msg("Median CLV", "CLV 中位数"),
+    "average_p_alive": Msg("Average probability still active", "平均存活概率"),
+    "share_of_clv": Msg("Share of CLV", "CLV 占比"),
+    "actual": Msg("Actual purchases", "实际购买次数"),
+    "predicted": Msg("Predicted purchases", "预测购买次数"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

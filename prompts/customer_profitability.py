@@ -70,6 +70,11 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "gross_profit": Msg("Gross profit", "毛利"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 
@@ -126,10 +131,6 @@ CUSTOMER_REVENUE = Msg(
     "{customer}：收入{revenue}，占总收入的{share}；收入排名第{rank}（共{customers}个客户）。",
 )
 PROFITABILITY_CHART = Msg("{metric} by {dimension}", "按{dimension}的{metric}")
-FINDING_LOSS_MAKING = Msg(
-    "{count} customers are loss-making; together they lose {amount}.",
-    "{count}个客户亏损，合计亏损{amount}。",
-)
 FINDING_HIGH_COST_TO_SERVE = Msg(
     "{count} customers have a cost to serve above {threshold} of their gross profit ({amount} cost to serve in "
     "total).",

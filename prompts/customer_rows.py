@@ -105,3 +105,7 @@ NO_PURCHASES = Msg(
     "{count} 个客户没有收入为正的购买（只有退款），未纳入分析。",
 )
 CUSTOMER = Msg("customer", "客户")
+FINDING_LOSS_MAKING = Msg(
+    "{count} customers are loss-making; together they lose {amount}.",
+    "{count}个客户亏损，合计亏损{amount}。",
+)

@@ -46,16 +46,26 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "median_lifetime_days": Msg("Median lifetime (days)", "中位生命周期（天）"),
+    "survival_1y": Msg("Still active after 1 year", "1年留存比例"),
+    "survival_2y": Msg("Still active after 2 years", "2年留存比例"),
+    "survival_3y": Msg("Still active after 3 years", "3年留存比例"),
+    "days": Msg("Days", "天数"),
+    "survival": Msg("Share still active", "留存比例"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 
 SURVIVAL_FORMULA = Msg(
-    "Kaplan-Meier estimate (lifelines): S(t) = Π over churn times t_i <= t of (1 - d_i / n_i), with d_i "
+    "Kaplan-Meier estimate (tools/retention/kaplan_meier.py): S(t) = Π over churn times t_i <= t of (1 - d_i / n_i), with d_i "
     "customers churning at t_i and n_i still at risk. Duration = start (signup, else first purchase) to "
     "churn (event) or to the reference date (censored, still a customer). Median lifetime = first t with "
     "S(t) <= 0.5 ('not reached' when the curve stays above 0.5). Log-rank test (chi-square, groups - 1 "
     "degrees of freedom) compares the groups' curves.",
-    "Kaplan-Meier 估计（lifelines）：S(t) = ∏(t_i ≤ t) (1 − d_i / n_i)，d_i 为在 t_i 流失的客户数，n_i 为当时仍在风险中的"
+    "Kaplan-Meier 估计（tools/retention/kaplan_meier.py）：S(t) = ∏(t_i ≤ t) (1 − d_i / n_i)，d_i 为在 t_i 流失的客户数，n_i 为当时仍在风险中的"
     "客户数。时长 = 起始（注册日期，没有时取首次购买）到流失（事件）或到参考日期（删失，仍为客户）。中位生命周期 = 首个使 "
     "S(t) ≤ 0.5 的 t（曲线始终高于 0.5 时为“未达到”）。对数秩检验（卡方，自由度 = 组数 − 1）比较各组曲线。",
 )

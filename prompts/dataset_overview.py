@@ -64,6 +64,22 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "kind": Msg("Table kind", "表类型"),
+    "rows": Msg("Rows", "行数"),
+    "columns": Msg("Columns", "列"),
+    "start": Msg("From", "开始"),
+    "end": Msg("To", "结束"),
+    "file": Msg("File", "文件"),
+    "files": Msg("Files", "文件"),
+    "file_column": Msg("File column", "文件列"),
+    "canonical": Msg("Meaning", "含义"),
+    "source": Msg("Source", "来源"),
+    "column_names": Msg("Column names", "列名"),
+    "column": Msg("Column", "列"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

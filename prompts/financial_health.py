@@ -69,6 +69,20 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "variant": Msg("Z-score model", "Z 值模型"),
+    "z_score": Msg("Altman Z-score", "Altman Z 值"),
+    "x1": Msg("X1 working capital / assets", "X1 营运资本/总资产"),
+    "x2": Msg("X2 retained earnings / assets", "X2 留存收益/总资产"),
+    "x3": Msg("X3 EBIT / assets", "X3 息税前利润/总资产"),
+    "x4": Msg("X4 equity / liabilities", "X4 权益/负债"),
+    "x5": Msg("X5 sales / assets", "X5 销售收入/总资产"),
+    "quick_ratio": Msg("Quick ratio", "速动比率"),
+    "interest_coverage": Msg("Interest coverage", "利息保障倍数"),
+    "missing_inputs": Msg("Missing inputs", "缺失的输入"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

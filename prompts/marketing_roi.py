@@ -96,6 +96,21 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "spend": Msg("Spend", "投入"),
+    "leads": Msg("Leads", "线索"),
+    "conversion_rate": Msg("Conversion rate", "转化率"),
+    "cac": Msg("Customer acquisition cost (CAC)", "获客成本（CAC）"),
+    "acquired_customers": Msg("Customers acquired", "获得客户数"),
+    "first_year_revenue": Msg("First-year revenue", "首年收入"),
+    "first_year_gross_profit": Msg("First-year gross profit", "首年毛利"),
+    "roi": Msg("ROI", "投资回报率"),
+    "ltv": Msg("Lifetime value (LTV)", "客户终身价值（LTV）"),
+    "ltv_cac": Msg("LTV:CAC", "LTV:CAC（终身价值/获客成本）"),
+    "payback_months": Msg("CAC payback (months)", "获客成本回收期（月）"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

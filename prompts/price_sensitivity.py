@@ -109,6 +109,27 @@ PRICE_DOWN_WORDS: list[str] = [
     "打折",
 ]
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "dimension": Msg("Dimension", "维度"),
+    "elasticity": Msg("Price elasticity", "价格弹性"),
+    "std_error": Msg("Standard error", "标准误"),
+    "ci_low": Msg("95% CI low", "95% 置信下限"),
+    "ci_high": Msg("95% CI high", "95% 置信上限"),
+    "r_squared": Msg("R²", "拟合优度 R²"),
+    "observations": Msg("Observations", "观测数"),
+    "price_change": Msg("Price change", "价格变动"),
+    "volume_change": Msg("Volume change", "销量变化"),
+    "revenue_change": Msg("Revenue change", "收入变化"),
+    "gross_profit_change": Msg("Gross profit change", "毛利变化"),
+    "classification": Msg("Classification", "分类"),
+    "band": Msg("Discount band", "折扣区间"),
+    "rows": Msg("Rows", "行数"),
+    "mean_depth": Msg("Average discount", "平均折扣"),
+    "observed_lift": Msg("Observed volume lift", "实际销量提升"),
+    "implied_lift": Msg("Lift implied by the elasticity", "弹性隐含的销量提升"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

@@ -103,6 +103,15 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "cumulative_customer_share": Msg("Cumulative share of customers", "累计客户占比"),
+    "cumulative_profit_share": Msg("Cumulative share of profit", "累计利润占比"),
+    "abc_class": Msg("ABC class", "ABC类"),
+    "cumulative_profit": Msg("Cumulative profit", "累计利润"),
+    "profit_share": Msg("Share of profit", "利润占比"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

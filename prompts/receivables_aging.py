@@ -85,6 +85,21 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "bucket": Msg("Ageing bucket", "账龄区间"),
+    "amount": Msg("Amount", "金额"),
+    "current": Msg("Current", "未到期"),
+    "days_1_30": Msg("1-30 days", "1-30天"),
+    "days_31_60": Msg("31-60 days", "31-60天"),
+    "days_61_90": Msg("61-90 days", "61-90天"),
+    "days_90_plus": Msg("Over 90 days", "90天以上"),
+    "open_invoices": Msg("Open invoices", "未结发票"),
+    "overdue_invoices": Msg("Overdue invoices", "逾期发票"),
+    "dso": Msg("DSO (days)", "DSO（天）"),
+    "written_off_amount": Msg("Written off", "核销金额"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

@@ -55,6 +55,23 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "playbook_id": Msg("Playbook", "策略编号"),
+    "title_en": Msg("Title (English)", "标题（英文）"),
+    "title_zh": Msg("Title (Chinese)", "标题（中文）"),
+    "action_type": Msg("Action type", "行动类型"),
+    "finding": Msg("Finding", "发现"),
+    "why_en": Msg("Why (English)", "原因（英文）"),
+    "why_zh": Msg("Why (Chinese)", "原因（中文）"),
+    "top_customers": Msg("Top customers", "主要客户"),
+    "value_at_stake": Msg("Value at stake", "涉及金额"),
+    "impact_low": Msg("Expected impact, low", "预期效果下限"),
+    "impact_high": Msg("Expected impact, high", "预期效果上限"),
+    "estimate": Msg("Team estimate", "团队估计"),
+    "sources": Msg("Sources", "来源"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

@@ -112,6 +112,20 @@ RFM_SEGMENT_WORDS: dict[str, list[str]] = {
     "Lost": ["lost customer", "lost segment", "已流失", "流失客户", "已经流失"],
 }
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "recency_days": Msg("Days since last purchase", "最近购买（天）"),
+    "monetary": Msg("Monetary value", "消费金额"),
+    "r_score": Msg("R score", "R分"),
+    "f_score": Msg("F score", "F分"),
+    "m_score": Msg("M score", "M分"),
+    "fm_score": Msg("FM score", "FM分"),
+    "revenue_share": Msg("Share of revenue", "收入占比"),
+    "avg_recency_days": Msg("Average days since last purchase", "平均最近购买（天）"),
+    "avg_frequency": Msg("Average frequency", "平均购买频次"),
+    "avg_monetary": Msg("Average monetary value", "平均消费金额"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

@@ -77,6 +77,19 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# Display labels of this tool's own table columns (shared ones: prompts/columns.py).
+COLUMNS: dict[str, Msg] = {
+    "responses": Msg("Responses", "反馈数"),
+    "mean_score": Msg("Average score", "平均评分"),
+    "csat": Msg("CSAT", "满意度（CSAT）"),
+    "nps": Msg("NPS", "净推荐值（NPS）"),
+    "complaint_rate": Msg("Complaint rate", "投诉率"),
+    "complaints": Msg("Complaints", "投诉数"),
+    "cumulative_share": Msg("Cumulative share", "累计占比"),
+    "median_response_hours": Msg("Median response time (hours)", "中位响应时间（小时）"),
+    "resolved_rate": Msg("Resolved rate", "解决率"),
+}
+
 
 # --- answer texts ---------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Plotly figures shared by the customer tools (value, clv_tool, churn)."""
+"""Plotly figures shared by the customer tools (value, clv, churn)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Per-customer rows from the data bundle, shared by the customer tools (value, clv_tool, churn, ...).
+"""Per-customer rows from the data bundle, shared by the customer tools (value, clv, churn, ...).
 
 - ``prepare``: the transaction rows a tool analyses (period filter, currency, the notes every customer
   tool states) as ``Rows``.
@@ -10,7 +10,7 @@
   per customer to group by), ``dim_name`` (its bilingual name).
 - ``as_bool`` (yes/no-style flags), ``customer_ids`` (ids as python strings).
 
-Answer texts are in ``prompts/value.py``.
+Their words are in ``prompts/customer_rows.py``.
 """
 
 from __future__ import annotations
@@ -252,6 +252,19 @@ def match_customers(data: DatasetBundle, tx: pd.DataFrame, names: Names, query: 
     if close:
         raise ToolInputError(say(W.UNKNOWN_CUSTOMER, query=query, matches=", ".join(close)))
     raise ToolInputError(say(W.UNKNOWN_CUSTOMER_NO_CLOSE, query=query))
+
+
+def listed_customers(
+    ranked: pd.DataFrame, matched: list[str] | None, order: str, n: int, names: Names, rows: Rows
+) -> pd.DataFrame:
+    """The customers a listing shows: the matched ones (an error when none of them has transactions in
+    ``rows``), else the first ``n`` of ``ranked`` from the top or the bottom."""
+    if matched is not None:
+        listing = ranked.loc[ranked.index.isin(matched)]
+        if listing.empty:
+            raise no_tx_for(matched, names, rows)
+        return listing
+    return ranked.head(n) if order == "top" else ranked.iloc[::-1].head(n)
 
 
 def no_tx_for(matched: list[str], names: Names, rows: Rows) -> ToolInputError:

@@ -1,6 +1,6 @@
 """Marketing ROI: acquisition cost, conversion, first-year return, LTV:CAC and payback per channel/period.
 
-Tool ``marketing_roi`` (``fn(data, params) -> ToolResult``). Answer texts are in prompts/marketing.py.
+Tool ``marketing_roi`` (``fn(data, params) -> ToolResult``). Its words are in prompts/marketing_roi.py.
 
 Formulas (per channel, or per period with ``group_by`` month/quarter/year)::
 
@@ -9,7 +9,7 @@ Formulas (per channel, or per period with ``group_by`` month/quarter/year)::
     first_year_*      = Σ revenue / gross profit of the acquired customers' transactions dated in
                         [signup_date, signup_date + 365 days)
     roi               = (first_year_gross_profit - spend) / spend   (revenue basis without a cost column)
-    ltv               = mean historical CLV of the channel's customers (tools.value.customer_lifetime_value,
+    ltv               = mean historical CLV of the channel's customers (tools/clv/historical.py,
                         reused, not recomputed)
     ltv_cac           = ltv / cac
     payback_months    = cac / monthly gross profit per acquired customer,
@@ -276,21 +276,17 @@ def _acquired(
 
 
 def _ltv(data: DatasetBundle, warnings: list[Msg]) -> tuple[pd.Series | None, float | None]:
-    """Average historical CLV per acquisition channel and overall, from tools.value (reused)."""
+    """Average historical CLV per acquisition channel and overall (tools/clv/historical.py)."""
     customers = data.get("customers")
     if customers is None or "acquisition_channel" not in customers.columns:
         warnings.append(W.NO_LTV)
         return None, None
     try:
-        result = historical.customer_lifetime_value(
-            data, historical.CLVParams(group_by="acquisition_channel", n=10_000)
-        )
+        by, overall = historical.average_clv_by(data, "acquisition_channel")
     except ToolInputError:
         warnings.append(W.NO_LTV)
         return None, None
-    frame = result.tables[0].frame
-    by = frame.set_index(frame["acquisition_channel"].astype("str"))["average_clv"]
-    return by, fact(result.facts.get("average_clv"))
+    return by, fact(overall)
 
 
 def _metrics(table: pd.DataFrame, basis: str, ltv: pd.Series | None) -> pd.DataFrame:
@@ -424,4 +420,5 @@ SPEC = ToolSpec(
     requires=('marketing',),
     findings=('unprofitable_channel', 'high_ltv_cac_channel'),
     words=W,
+    order=110,
 )

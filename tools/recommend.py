@@ -417,5 +417,6 @@ SPEC = ToolSpec(
     requires=(),
     findings=(),
     words=W,
+    order=900,
     deps=('playbooks',),
 )

@@ -1,45 +1,35 @@
-"""The one registry: it collects the ToolSpec each tool declares next to its function.
+"""The one registry: it collects the ToolSpec each tool declares next to its function (a module-level
+``SPEC`` anywhere under tools/), ordered by ``ToolSpec.order``.
 
-It feeds the offline question engine, the model agent, the CLI and the UI alike. The order is the order
-of the help text and of the diagnostic tools a generic "what should we do?" runs.
+It feeds the offline question engine, the model agent, the CLI and the UI alike. Adding a tool needs no
+edit here: README "Contributing" has the recipe.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
+import tools
 from core.text import Msg
-from tools import marketing, recommend, satisfaction
-from tools.churn import tool as churn
-from tools.clv import tool as clv
-from tools.credit import aging, health, scorecard
 from tools.errors import UserFacingError
-from tools.pricing import tool as pricing
-from tools.retention import churn_trend, cohorts, survival_tool
 from tools.spec import ToolSpec
-from tools.value import concentration, overview, profitability, rfm
 
 __all__ = ["TOOLS", "ToolSpec", "get_tool"]
 
-TOOLS: dict[str, ToolSpec] = {
-    module.SPEC.name: module.SPEC
-    for module in (
-        overview,
-        profitability,
-        concentration,
-        rfm,
-        clv,
-        churn,
-        churn_trend,
-        cohorts,
-        survival_tool,
-        pricing,
-        marketing,
-        satisfaction,
-        aging,
-        health,
-        scorecard,
-        recommend,
-    )
-}
+
+def _discover() -> dict[str, ToolSpec]:
+    specs: dict[str, ToolSpec] = {}
+    for info in pkgutil.walk_packages(tools.__path__, "tools."):
+        spec = getattr(importlib.import_module(info.name), "SPEC", None)
+        if isinstance(spec, ToolSpec):
+            if spec.name in specs:
+                raise ValueError(f"tool {spec.name!r} is declared twice ({info.name})")
+            specs[spec.name] = spec
+    return {s.name: s for s in sorted(specs.values(), key=lambda s: (s.order, s.name))}
+
+
+TOOLS: dict[str, ToolSpec] = _discover()
 
 
 def get_tool(name: str) -> ToolSpec:

@@ -1,6 +1,6 @@
 """Satisfaction: CSAT or NPS by segment/period, complaint Pareto, response times, complaint-driven churn.
 
-Tool ``satisfaction_analysis`` (``fn(data, params) -> ToolResult``). Answer texts: prompts/satisfaction.py.
+Tool ``satisfaction_analysis`` (``fn(data, params) -> ToolResult``). Its words: prompts/satisfaction_analysis.py.
 
 Formulas
 --------
@@ -521,4 +521,5 @@ SPEC = ToolSpec(
     requires=('feedback',),
     findings=('low_satisfaction_segment', 'complaint_driven_churn'),
     words=W,
+    order=120,
 )

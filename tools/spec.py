@@ -22,7 +22,9 @@ class ToolSpec:
     ``requires`` lists the table kinds it reads (all needed). ``deps`` names services the engine
     injects as keyword arguments (never chosen by a model), e.g. ("playbooks",): fn(data, params,
     playbooks=store). ``words`` is the tool's module in prompts/ (DESCRIPTION, KEYWORDS, HELP,
-    FINDINGS, COLUMNS and its answer texts); the facet contract test checks it is complete.
+    FINDINGS, COLUMNS and its answer texts); the facet contract test checks it is complete. ``order``
+    places it in the help text and among the diagnostic tools a generic "what should we do?" runs
+    (lower first).
     """
 
     name: str
@@ -31,6 +33,7 @@ class ToolSpec:
     requires: tuple[str, ...]
     findings: tuple[str, ...]
     words: ModuleType
+    order: int = 100
     deps: tuple[str, ...] = ()
 
     @property

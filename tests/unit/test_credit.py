@@ -1,4 +1,4 @@
-"""Golden numbers for tools/credit.py, derived by hand (arithmetic in the comments)."""
+"""Golden numbers for tools/credit/, derived by hand (arithmetic in the comments)."""
 
 from __future__ import annotations
 

@@ -301,7 +301,7 @@ def test_median_not_reached():
 
 
 def test_survival_by_segment_uses_the_checked_estimators():
-    # tools/survival.py is checked against Kleinbaum & Klein's published analysis (test_survival.py);
+    # tools/retention/kaplan_meier.py is checked against Kleinbaum & Klein's published analysis (test_survival.py);
     # here the tool must feed it the right durations, events and groups.
     rng = np.random.default_rng(3)
     n = 120

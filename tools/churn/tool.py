@@ -388,4 +388,5 @@ SPEC = ToolSpec(
     requires=('transactions',),
     findings=('high_churn_risk', 'revenue_at_risk', 'at_risk_valuable_customers'),
     words=W,
+    order=60,
 )

@@ -8,10 +8,10 @@ with the lifetime 1 / annual churn rate (capped at MAX_LIFETIME_YEARS).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import Field
 
@@ -21,16 +21,18 @@ from prompts import customer_rows as S
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.charts import bar_chart
+from tools.clv.reporting import clv_groups, listing_summary, margin_used
 from tools.customer_rows import (
     PERIODS,
+    Rows,
     as_bool,
     customer_attribute,
     customer_ids,
     customer_names,
     dim_name,
+    listed_customers,
     match_customers,
     name_column,
-    no_tx_for,
     plain_label,
     prepare,
     with_names,
@@ -40,7 +42,6 @@ from tools.params import RankParams
 from tools.results import FactValue, Finding, Method, Table, ToolResult
 from tools.value.common import TOP_SHARE, purchasers, rank_by
 from tools.wording import (
-    MAX_SUMMARY_ITEMS,
     fact,
     items_text,
     money_text,
@@ -87,6 +88,67 @@ class CLVParams(RankParams):
 # --- customer_lifetime_value -----------------------------------------------------------------------
 
 
+@dataclass
+class Estimate:
+    """The historical CLV per customer and how it was made (shared by the tool and marketing_roi)."""
+
+    tx: pd.DataFrame
+    rows: Rows
+    per: pd.DataFrame  # per-customer totals of the purchasers
+    clv: pd.DataFrame  # index customer_id: revenue, orders, aov, purchases_per_year, margin, lifetime_years, clv
+    as_of: date
+    margin: float
+    lifetime: float
+    churn_rate: float | None
+    warnings: list[Msg] = field(default_factory=list)
+    assumptions: list[Msg] = field(default_factory=list)
+
+
+def estimate(data: DatasetBundle, params: CLVParams) -> Estimate:
+    """Historical CLV per customer with at least one purchase (formula: customer_lifetime_value)."""
+    purpose = Msg("estimate customer lifetime value", "估算客户终身价值")
+    tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
+    rows = prepare(data, tx, params.start, params.end, params.currency)
+    as_of = rows.last_date + timedelta(days=1)
+    per, warnings = purchasers(aggregate.customer_totals(rows.tx), rows.warnings)
+    assumptions = list(rows.assumptions)
+    gross_profit = float(per["gross_profit"].sum()) if "gross_profit" in per.columns else None
+    margin, margin_note = margin_used(
+        params.margin, float(per["revenue"].sum()), gross_profit,
+        W.HISTORICAL_MARGIN_GIVEN, W.HISTORICAL_MARGIN_OBSERVED, W.HISTORICAL_MARGIN_ASSUMED,
+    )  # fmt: skip
+    if margin_note is W.HISTORICAL_MARGIN_ASSUMED:
+        warnings.append(margin_note)
+    else:
+        assumptions.append(margin_note)
+    lifetime, churn_rate, lifetime_note, lifetime_warns = _lifetime(data, per, as_of, params.lifetime_years)
+    assumptions.append(lifetime_note)
+    warnings += lifetime_warns
+    days_observed = (pd.Timestamp(as_of) - per["first_date"]).dt.days
+    observed_years = (days_observed / 365.25).clip(lower=MIN_OBSERVED_YEARS)
+    clv = pd.DataFrame(
+        {
+            "revenue": per["revenue"],
+            "orders": per["orders"].astype("int64"),
+            "aov": per["revenue"] / per["orders"],
+            "purchases_per_year": per["orders"] / observed_years,
+            "margin": margin,
+            "lifetime_years": lifetime,
+        }
+    )
+    clv["clv"] = clv["aov"] * clv["purchases_per_year"] * margin * lifetime
+    return Estimate(tx, rows, per, clv, as_of, margin, lifetime, churn_rate, warnings, assumptions)
+
+
+def average_clv_by(data: DatasetBundle, by: str) -> tuple[pd.Series, float]:
+    """Average historical CLV per value of the customer attribute ``by`` (e.g. acquisition_channel), and
+    over all customers. Raises ToolInputError when the data cannot support it."""
+    est = estimate(data, CLVParams())
+    attribute = customer_attribute(data, est.rows.tx, by).reindex(est.clv.index)
+    by_value = est.clv["clv"].groupby(attribute.fillna(S.UNKNOWN).astype("str"), sort=False).mean()
+    return by_value, float(est.clv["clv"].mean())
+
+
 def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResult:
     """Historical customer lifetime value per customer (top/bottom N, or averaged by a customer attribute).
 
@@ -119,35 +181,12 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     exceed OVERDUE_FACTOR (2) × their usual interval (365.25 / purchases_per_year) and OVERDUE_MIN_DAYS
     (90); value = Σ their CLV.
     """
-    purpose = Msg("estimate customer lifetime value", "估算客户终身价值")
-    tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
     if params.group_by in PERIODS:
         raise ToolInputError(say(W.CLV_DIMENSION, dimension=dim_name(params.group_by)))
-    rows = prepare(data, tx, params.start, params.end, params.currency)
-    as_of = rows.last_date + timedelta(days=1)
-    per, warnings = purchasers(aggregate.customer_totals(rows.tx), rows.warnings)
-    assumptions = list(rows.assumptions)
-    margin, margin_note = _clv_margin(per, params.margin)
-    if margin_note is W.HISTORICAL_MARGIN_ASSUMED:
-        warnings.append(margin_note)
-    else:
-        assumptions.append(margin_note)
-    lifetime, churn_rate, lifetime_note, lifetime_warns = _lifetime(data, per, as_of, params.lifetime_years)
-    assumptions.append(lifetime_note)
-    warnings += lifetime_warns
-    days_observed = (pd.Timestamp(as_of) - per["first_date"]).dt.days
-    observed_years = (days_observed / 365.25).clip(lower=MIN_OBSERVED_YEARS)
-    clv = pd.DataFrame(
-        {
-            "revenue": per["revenue"],
-            "orders": per["orders"].astype("int64"),
-            "aov": per["revenue"] / per["orders"],
-            "purchases_per_year": per["orders"] / observed_years,
-            "margin": margin,
-            "lifetime_years": lifetime,
-        }
-    )
-    clv["clv"] = clv["aov"] * clv["purchases_per_year"] * margin * lifetime
+    est = estimate(data, params)
+    tx, rows, per, clv, as_of = est.tx, est.rows, est.per, est.clv, est.as_of
+    margin, lifetime, churn_rate = est.margin, est.lifetime, est.churn_rate
+    warnings, assumptions = est.warnings, est.assumptions
     names = customer_names(data, tx)
     matched = match_customers(data, tx, names, params.customer) if params.customer else None
     ranked = rank_by(clv, "clv", "revenue").drop(columns="share_of_revenue")
@@ -165,7 +204,9 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     if params.group_by is not None:
         members = ranked if matched is None else ranked.loc[ranked.index.isin(matched)]
         attribute = customer_attribute(data, rows.tx, params.group_by).reindex(members.index)
-        frame = _clv_groups(members, attribute, params)
+        frame = clv_groups(
+            members, attribute, params.group_by, params.order, params.n, before=[("revenue", ("revenue", "sum"))]
+        )
         labels = [str(v) for v in frame[params.group_by]]
         facts["groups"] = int(attribute.fillna(S.UNKNOWN).nunique())
         items = items_text(labels, [money_text(v) for v in frame["average_clv"]], more=False)
@@ -173,17 +214,12 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         chart_values, dimension = frame["average_clv"], params.group_by
         table = Table(f"clv_by_{params.group_by}", frame)
     else:
-        if matched is not None:
-            listing = ranked.loc[ranked.index.isin(matched)]
-            if listing.empty:
-                raise no_tx_for(matched, names, rows)
-        elif params.order == "top":
-            listing = ranked.head(params.n)
-        else:
-            listing = ranked.iloc[::-1].head(params.n)
+        listing = listed_customers(ranked, matched, params.order, params.n, names, rows)
         frame = with_names(listing, names)
         labels = [plain_label(c, n) for c, n in zip(frame[_ID], name_column(frame), strict=True)]
-        head = _clv_listing_summary(frame, labels, params, len(clv))
+        head = listing_summary(
+            frame, labels, params.customer is not None, params.order, _customer_line(len(clv)), W.CLV_TOP, W.CLV_BOTTOM
+        )
         if matched is not None and len(frame) == 1:
             facts |= {
                 "customer_clv": fact(frame["clv"].iloc[0]),
@@ -221,15 +257,6 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
         findings,
         warnings,
     )
-
-
-def _clv_margin(per: pd.DataFrame, given: float | None) -> tuple[float, Msg]:
-    if given is not None:
-        return given, say(W.HISTORICAL_MARGIN_GIVEN, margin=pct_text(given))
-    if "gross_profit" not in per.columns:
-        return 1.0, W.HISTORICAL_MARGIN_ASSUMED
-    observed = float(per["gross_profit"].sum() / per["revenue"].sum())
-    return observed, say(W.HISTORICAL_MARGIN_OBSERVED, margin=pct_text(observed))
 
 
 def _lifetime(
@@ -300,42 +327,19 @@ def _churn_from_flags(
     return int(churned.loc[usable].astype(bool).sum()), years
 
 
-def _clv_groups(ranked: pd.DataFrame, attribute: pd.Series, params: CLVParams) -> pd.DataFrame:
-    by = params.group_by
-    assert by is not None
-    keys = attribute.fillna(S.UNKNOWN).rename(by)
-    out = ranked.groupby(keys, sort=False).agg(
-        customers=("clv", "size"),
-        revenue=("revenue", "sum"),
-        total_clv=("clv", "sum"),
-        average_clv=("clv", "mean"),
-        median_clv=("clv", "median"),
-    )
-    total = out["total_clv"].sum()
-    out["share_of_clv"] = out["total_clv"] / total if total > 0 else np.nan
-    out = out.sort_values("average_clv", ascending=params.order == "bottom", kind="stable").head(params.n)
-    return out.reset_index()
-
-
-def _clv_listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVParams, customers: int) -> Msg:
-    if params.customer is not None:
-        return sentences(
-            [
-                say(
-                    W.CLV_CUSTOMER,
-                    customer=label,
-                    clv=money_text(row["clv"]),
-                    aov=money_text(row["aov"]),
-                    ppy=num_text(row["purchases_per_year"]),
-                    rank=num_text(row["rank"]),
-                    customers=num_text(customers),
-                )
-                for label, (_, row) in zip(labels, frame.head(MAX_SUMMARY_ITEMS).iterrows(), strict=False)
-            ]
+def _customer_line(customers: int):
+    def line(label: str, row: pd.Series) -> Msg:
+        return say(
+            W.CLV_CUSTOMER,
+            customer=label,
+            clv=money_text(row["clv"]),
+            aov=money_text(row["aov"]),
+            ppy=num_text(row["purchases_per_year"]),
+            rank=num_text(row["rank"]),
+            customers=num_text(customers),
         )
-    values = [money_text(v) for v in frame["clv"].head(MAX_SUMMARY_ITEMS)]
-    template = W.CLV_TOP if params.order == "top" else W.CLV_BOTTOM
-    return say(template, items=items_text(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS))
+
+    return line
 
 
 def _clv_findings(clv: pd.DataFrame, last_date: pd.Series, as_of: date) -> list[Finding]:

@@ -70,6 +70,7 @@ from tools import clv as models
 from tools.bundle import DatasetBundle
 from tools.charts import bar_chart
 from tools.clv import historical as hist
+from tools.clv.reporting import clv_groups, listing_summary, margin_used
 from tools.customer_rows import (
     PERIODS,
     Rows,
@@ -77,9 +78,9 @@ from tools.customer_rows import (
     customer_ids,
     customer_names,
     dim_name,
+    listed_customers,
     match_customers,
     name_column,
-    no_tx_for,
     plain_label,
     prepare,
     with_names,
@@ -89,7 +90,6 @@ from tools.params import RankParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.spec import ToolSpec
 from tools.wording import (
-    MAX_SUMMARY_ITEMS,
     fact,
     iso,
     items_text,
@@ -120,6 +120,10 @@ _FITTERS: dict[str, type] = {
     "mbgnbd": models.ModifiedBetaGeoFitter,
     "pareto_nbd": models.ParetoNBDFitter,
 }
+MODEL_GROUP_COLUMNS = [
+    ("average_p_alive", ("p_alive", "mean")),
+    ("expected_purchases", ("expected_purchases", "sum")),
+]
 _ASSUMPTIONS = {"bgnbd": W.ASSUME_BGNBD, "mbgnbd": W.ASSUME_MBGNBD, "pareto_nbd": W.ASSUME_PARETO}
 
 
@@ -286,7 +290,12 @@ def _predictive(
     discounted_purchases = np.diff(cum, axis=1) @ discount
     p_alive = np.asarray(model.conditional_probability_alive(x, t_x, T_), dtype=float)
     cal_rows = purchases.loc[purchases["date"] < pd.Timestamp(cal_end) + pd.Timedelta(days=1)]
-    margin, margin_note = _margin(cal_rows, params.margin, cal_end)
+    revenue = float(cal_rows["revenue"].sum())
+    gross_profit = revenue - float(cal_rows["cost"].fillna(0).sum()) if "cost" in cal_rows.columns else None
+    margin, margin_note = margin_used(
+        params.margin, revenue, gross_profit, W.MARGIN_GIVEN, W.MARGIN_OBSERVED, W.MARGIN_ASSUMED,
+        end=cal_end.isoformat(),
+    )  # fmt: skip
     table = pd.DataFrame(
         {
             "frequency": summary["frequency"].astype("int64"),
@@ -330,7 +339,7 @@ def _predictive(
     if params.group_by is not None:
         members = ranked if matched is None else ranked.loc[ranked.index.isin(matched)]
         attribute = customer_attribute(data, tx, params.group_by).reindex(members.index)
-        frame = _groups(members, attribute, params.group_by, params.order, params.n)
+        frame = clv_groups(members, attribute, params.group_by, params.order, params.n, after=MODEL_GROUP_COLUMNS)
         labels = [str(v) for v in frame[params.group_by]]
         facts["groups"] = int(attribute.fillna(S.UNKNOWN).nunique())
         items = items_text(labels, [money_text(v) for v in frame["average_clv"]], more=False)
@@ -338,17 +347,12 @@ def _predictive(
         tables.append(Table(f"clv_by_{params.group_by}", frame))
         chart_values, dimension = frame["average_clv"], params.group_by
     else:
-        if matched is not None:
-            listing = ranked.loc[ranked.index.isin(matched)]
-            if listing.empty:
-                raise no_tx_for(matched, names, rows)
-        elif params.order == "top":
-            listing = ranked.head(params.n)
-        else:
-            listing = ranked.iloc[::-1].head(params.n)
+        listing = listed_customers(ranked, matched, params.order, params.n, names, rows)
         frame = with_names(listing, names)
         labels = [plain_label(c, n) for c, n in zip(frame[_ID], name_column(frame), strict=True)]
-        head = _listing_summary(frame, labels, params, len(table))
+        head = listing_summary(
+            frame, labels, params.customer is not None, params.order, _customer_line(len(table)), W.TOP, W.BOTTOM
+        )
         if matched is not None and len(frame) == 1:
             facts |= {
                 "customer_clv": fact(frame["clv"].iloc[0]),
@@ -467,35 +471,6 @@ def per_unit_rate(annual: float, unit: str) -> float:
     return (1.0 + annual) ** (models.UNIT_DAYS[unit] / 365.25) - 1.0
 
 
-def _margin(cal_rows: pd.DataFrame, given: float | None, cal_end: date) -> tuple[float, Msg]:
-    if given is not None:
-        return given, say(W.MARGIN_GIVEN, margin=pct_text(given))
-    if "cost" not in cal_rows.columns:
-        return 1.0, W.MARGIN_ASSUMED
-    revenue = float(cal_rows["revenue"].sum())
-    cost = float(cal_rows["cost"].fillna(0).sum())
-    if revenue <= 0:
-        return 1.0, W.MARGIN_ASSUMED
-    observed = (revenue - cost) / revenue
-    return observed, say(W.MARGIN_OBSERVED, margin=pct_text(observed), end=cal_end.isoformat())
-
-
-def _groups(ranked: pd.DataFrame, attribute: pd.Series, by: str, order: str, n: int) -> pd.DataFrame:
-    keys = attribute.fillna(S.UNKNOWN).rename(by)
-    out = ranked.groupby(keys, sort=False).agg(
-        customers=("clv", "size"),
-        total_clv=("clv", "sum"),
-        average_clv=("clv", "mean"),
-        median_clv=("clv", "median"),
-        average_p_alive=("p_alive", "mean"),
-        expected_purchases=("expected_purchases", "sum"),
-    )
-    total = out["total_clv"].sum()
-    out["share_of_clv"] = out["total_clv"] / total if total > 0 else np.nan
-    out = out.sort_values("average_clv", ascending=order == "bottom", kind="stable").head(n)
-    return out.reset_index()
-
-
 def _segment_table(data: DatasetBundle, ranked: pd.DataFrame) -> pd.DataFrame | None:
     customers = data.get("customers")
     if customers is None or "segment" not in customers.columns or _ID not in customers.columns:
@@ -504,29 +479,23 @@ def _segment_table(data: DatasetBundle, ranked: pd.DataFrame) -> pd.DataFrame | 
     attribute = attribute.reindex(ranked.index)
     if attribute.notna().sum() == 0:
         return None
-    return _groups(ranked, attribute, "segment", "top", 10_000)
+    return clv_groups(ranked, attribute, "segment", "top", 10_000, after=MODEL_GROUP_COLUMNS)
 
 
-def _listing_summary(frame: pd.DataFrame, labels: list[str], params: CLVParams, customers: int) -> Msg:
-    if params.customer is not None:
-        return sentences(
-            [
-                say(
-                    W.CUSTOMER,
-                    customer=label,
-                    clv=money_text(row["clv"]),
-                    purchases=num_text(row["expected_purchases"]),
-                    spend=money_text(row["expected_avg_spend"]),
-                    alive=pct_text(row["p_alive"]),
-                    rank=num_text(row["rank"]),
-                    customers=num_text(customers),
-                )
-                for label, (_, row) in zip(labels, frame.head(MAX_SUMMARY_ITEMS).iterrows(), strict=False)
-            ]
+def _customer_line(customers: int):
+    def line(label: str, row: pd.Series) -> Msg:
+        return say(
+            W.CUSTOMER,
+            customer=label,
+            clv=money_text(row["clv"]),
+            purchases=num_text(row["expected_purchases"]),
+            spend=money_text(row["expected_avg_spend"]),
+            alive=pct_text(row["p_alive"]),
+            rank=num_text(row["rank"]),
+            customers=num_text(customers),
         )
-    values = [money_text(v) for v in frame["clv"].head(MAX_SUMMARY_ITEMS)]
-    template = W.TOP if params.order == "top" else W.BOTTOM
-    return say(template, items=items_text(labels, values, more=len(frame) > MAX_SUMMARY_ITEMS))
+
+    return line
 
 
 def _holdout_chart(holdout: pd.DataFrame) -> Chart:
@@ -579,7 +548,7 @@ def _findings(cal_rows: pd.DataFrame, table: pd.DataFrame, cal_end: date) -> lis
 
 
 def _historical(data: DatasetBundle, params: CLVParams, notes: list[Msg]) -> ToolResult:
-    """The historical method of tools/value.py, with the fallback notes (if any) as warnings."""
+    """The historical method (tools/clv/historical.py), with the fallback notes (if any) as warnings."""
     historical = hist.CLVParams(
         model="historical",
         margin=params.margin,
@@ -608,4 +577,5 @@ SPEC = ToolSpec(
     requires=('transactions',),
     findings=('at_risk_valuable_customers',),
     words=W,
+    order=50,
 )

@@ -315,4 +315,5 @@ SPEC = ToolSpec(
     requires=('invoices',),
     findings=('overdue_receivables',),
     words=W,
+    order=130,
 )

@@ -431,4 +431,5 @@ SPEC = ToolSpec(
     requires=('financials',),
     findings=('financial_distress',),
     words=W,
+    order=140,
 )

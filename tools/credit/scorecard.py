@@ -47,7 +47,7 @@ class CreditRiskParams(CreditParams):
 
 @cache
 def scorecard() -> dict[str, Any]:
-    """The scorecard configuration (tools/credit_scorecard.toml), read once."""
+    """The scorecard configuration (tools/credit/credit_scorecard.toml), read once."""
     with SCORECARD_PATH.open("rb") as fh:
         return tomllib.load(fh)
 
@@ -431,4 +431,5 @@ SPEC = ToolSpec(
     requires=('invoices',),
     findings=('overdue_receivables', 'high_credit_risk', 'deteriorating_payer'),
     words=W,
+    order=150,
 )

@@ -460,4 +460,5 @@ SPEC = ToolSpec(
     requires=('sales',),
     findings=('price_inelastic_segment', 'price_elastic_segment', 'over_discounting'),
     words=W,
+    order=100,
 )

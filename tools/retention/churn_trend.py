@@ -309,4 +309,5 @@ SPEC = ToolSpec(
     requires=('customers', 'transactions'),
     findings=('churn_peak',),
     words=W,
+    order=70,
 )

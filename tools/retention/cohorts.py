@@ -310,4 +310,5 @@ SPEC = ToolSpec(
     requires=('transactions', 'customers'),
     findings=('low_retention_cohort',),
     words=W,
+    order=80,
 )

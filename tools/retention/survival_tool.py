@@ -233,4 +233,5 @@ SPEC = ToolSpec(
     requires=('customers', 'transactions'),
     findings=(),
     words=W,
+    order=90,
 )

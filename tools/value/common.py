@@ -13,9 +13,11 @@ import pandas as pd
 
 from core.text import Msg
 from prompts import customer_rows as W
+from tools.customer_rows import customer_ids
 from tools.errors import ToolInputError
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.wording import (
+    fact,
     money_text,
     num_text,
     pct_text,
@@ -103,3 +105,19 @@ def rank_by(frame: pd.DataFrame, metric: str, share_of: str) -> pd.DataFrame:
     total = out[share_of].sum()
     out[f"share_of_{share_of}"] = out[share_of] / total if total > 0 else np.nan
     return out
+
+
+def loss_finding(profit: pd.Series) -> Finding | None:
+    """loss_making_customers: profit < 0, biggest loss first; value = profit destroyed (positive)."""
+    losses = profit.loc[profit < 0].sort_values(kind="stable")
+    if losses.empty:
+        return None
+    destroyed = -losses.sum()
+    return Finding(
+        "loss_making_customers",
+        say(W.FINDING_LOSS_MAKING, count=num_text(len(losses)), amount=money_text(destroyed)),
+        customer_ids(losses.index),
+        fact(destroyed),
+        "profit",
+        0.0,
+    )

@@ -28,8 +28,7 @@ from tools.customer_rows import (
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.spec import ToolSpec
-from tools.value.common import CUSTOMER_ID, TOP_SHARE
-from tools.value.profitability import loss_finding
+from tools.value.common import CUSTOMER_ID, TOP_SHARE, loss_finding
 from tools.wording import (
     fact,
     money_text,
@@ -242,4 +241,5 @@ SPEC = ToolSpec(
     requires=('transactions',),
     findings=('high_profit_concentration', 'loss_making_customers'),
     words=W,
+    order=30,
 )

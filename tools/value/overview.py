@@ -206,4 +206,5 @@ SPEC = ToolSpec(
     requires=(),
     findings=(),
     words=W,
+    order=10,
 )

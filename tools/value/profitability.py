@@ -39,7 +39,7 @@ from tools.customer_rows import (
 from tools.params import RankParams
 from tools.results import FactValue, Finding, Method, Table, ToolResult
 from tools.spec import ToolSpec
-from tools.value.common import CUSTOMER_ID, Part, merge, metric_value, rank_by
+from tools.value.common import CUSTOMER_ID, Part, loss_finding, merge, metric_value, rank_by
 from tools.wording import (
     MAX_SUMMARY_ITEMS,
     fact,
@@ -276,22 +276,6 @@ def _profit_findings(per: pd.DataFrame) -> list[Finding]:
     return findings
 
 
-def loss_finding(profit: pd.Series) -> Finding | None:
-    """loss_making_customers: profit < 0, biggest loss first; value = profit destroyed (positive)."""
-    losses = profit.loc[profit < 0].sort_values(kind="stable")
-    if losses.empty:
-        return None
-    destroyed = -losses.sum()
-    return Finding(
-        "loss_making_customers",
-        say(W.FINDING_LOSS_MAKING, count=num_text(len(losses)), amount=money_text(destroyed)),
-        customer_ids(losses.index),
-        fact(destroyed),
-        "profit",
-        0.0,
-    )
-
-
 def _profitability_summary(
     frame: pd.DataFrame,
     labels: list[str],
@@ -387,4 +371,5 @@ SPEC = ToolSpec(
     requires=('transactions',),
     findings=('loss_making_customers', 'high_cost_to_serve'),
     words=W,
+    order=20,
 )

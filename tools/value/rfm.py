@@ -270,4 +270,5 @@ SPEC = ToolSpec(
     requires=('transactions',),
     findings=('at_risk_valuable_customers',),
     words=W,
+    order=40,
 )
