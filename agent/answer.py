@@ -9,6 +9,7 @@ from typing import Any
 
 from core.text import Lang
 from tools.errors import UserFacingError
+from tools.filters import Scope
 from tools.results import ToolResult
 
 try:
@@ -26,6 +27,7 @@ class ToolRun:
     result: ToolResult | None = None
     error: UserFacingError | None = None
     internal_error: str | None = None  # exception type name of a bug in the tool
+    scope: Scope | None = None  # what the filters did (None: no filters)
     seconds: float = 0.0
 
     @property

@@ -74,13 +74,11 @@ def _answer_offline(
     question: str, session: Session, intent: understand.Intent, language: Lang, warnings: list[Msg]
 ) -> Answer:
     """The offline question engine's answer (also the fallback when a model endpoint fails)."""
-    if intent.tool != "recommend_actions" and understand.asks_for_recommendations(question):
-        runs = run.run_recommendations(question, session, understand.findings_named(question))
-        return compose.recommendation_answer(question, language, session, runs, warnings)
     if intent.tool is None:
         return compose.help_answer(question, language, warnings)
     if intent.tool == "recommend_actions":
-        runs = run.run_recommendations(question, session, understand.findings_named(question), intent.arguments)
+        named = list(intent.arguments.get("findings") or [])
+        runs = run.run_recommendations(question, session, named, intent.arguments)
         return compose.recommendation_answer(question, language, session, runs, warnings)
     done = run.run_tool(session, intent.tool, intent.arguments)
     return compose.tool_answer(question, language, session, done, warnings)

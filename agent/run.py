@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from agent.answer import ToolRun
 from agent.session import Session
 from core.text import Msg
@@ -18,6 +20,7 @@ from prompts import advice as A
 from prompts.findings import label as finding_label
 from tools import recommend as rec
 from tools.errors import UserFacingError
+from tools.filters import LEVEL_ATTRIBUTES, apply_filters
 from tools.registry import TOOLS, get_tool
 from tools.results import Finding
 
@@ -45,7 +48,12 @@ def run_tool(session: Session, tool: str, arguments: dict[str, Any] | None) -> T
         if "findings" in run.arguments:  # shown and replayed by name; the session fills in the rest
             run.arguments["findings"] = [f["name"] for f in run.arguments["findings"]]
         deps = {name: session.dependency(name) for name in spec.deps}
-        run.result = spec.fn(session.bundle, params, **deps)
+        data = session.bundle
+        if getattr(params, "filters", None) is not None:
+            levels = {a: customer_levels(session, a) for a in params.filters.active() if a in LEVEL_ATTRIBUTES}
+            run.scope = apply_filters(data, params.filters, spec.requires, levels)
+            data = run.scope.data
+        run.result = spec.fn(data, params, **deps)
     except UserFacingError as exc:
         run.error = exc
     except Exception as exc:  # a bug: reported plainly by compose, the session keeps working
@@ -58,6 +66,26 @@ def run_tool(session: Session, tool: str, arguments: dict[str, Any] | None) -> T
         else:
             session.remember(tool, run.arguments, run.result.findings)
     return run
+
+
+def customer_levels(session: Session, attribute: str) -> pd.Series | Msg:
+    """The level ``attribute`` (credit grade, Altman zone, churn risk level, RFM segment) per customer,
+    measured by the tool that defines it (ToolSpec.levels) on the session's unfiltered data; or why it
+    could not be (the tool's own error)."""
+    cached = session.levels.get(attribute)
+    if cached is not None:
+        return cached
+    spec, column = next((s, s.levels[attribute]) for s in TOOLS.values() if attribute in (s.levels or {}))
+    try:
+        result = spec.run(session.bundle, {"n": 10_000}, **{d: session.dependency(d) for d in spec.deps})
+        table = next(t.frame for t in result.tables if {"customer_id", column} <= set(t.frame.columns))
+        level: pd.Series | Msg = table.set_index(table["customer_id"].astype("str"))[column]
+    except UserFacingError as exc:
+        level = exc.msg
+    except StopIteration:
+        level = Msg(f"{spec.name} gave no {column} per customer", f"{spec.name} 未给出每个客户的 {column}")
+    session.levels[attribute] = level
+    return level
 
 
 def session_findings(session: Session, requested: Any) -> list[dict[str, Any]]:

@@ -79,6 +79,7 @@ class Session:
         self.model_name: str | None = None
         self.pseudonyms: dict[str, str] = {}  # customer id -> pseudonym sent to the model
         self.llm_history: list[tuple[str, str]] = []  # (role, text) as the model saw it
+        self.levels: dict[str, Any] = {}  # customer levels measured for filters (agent/run.py), per data version
         self._playbooks = None
         self._context_cache: tuple[int, Context] | None = None
         self._version = 0
@@ -230,6 +231,7 @@ class Session:
 
     def _changed(self) -> None:
         self._version += 1
+        self.levels = {}
         self.forget_last_call()
 
     def context(self) -> Context:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.text import Msg
+
 Phrases = dict[str, float]
 
 STRONG = 2.0
@@ -23,6 +25,9 @@ ARGUMENT_HINTS: dict[str, Phrases] = {
     "rfm_segment": {"rfm_segments": 3.0},
     "model": {"customer_lifetime_value": 1.0},
     "risk_level": {"churn_risk": 1.0},
+    "grade": {"credit_risk": 2.0},
+    "zone": {"financial_health": 2.0},
+    "horizon": {"customer_lifetime_value": 2.0, "churn_risk": 1.0},
 }
 
 METRICS: dict[str, list[str]] = {
@@ -72,6 +77,8 @@ METRICS: dict[str, list[str]] = {
     "cost": ["cost", "cogs", "cost of goods", "expense", "成本", "销售成本", "进货成本", "费用"],
     "revenue": [
         "revenue",
+        "gmv",
+        "gross merchandise value",
         "sale",
         "turnover",
         "income",
@@ -209,3 +216,60 @@ RANK_PREFIXES: dict[str, str] = {
 
 # Words right after a number that make it a count of rows (五个客户, 10名, 前5大).
 COUNT_CLASSIFIERS: list[str] = ["个", "名", "位", "家", "大", "户"]
+
+# Signup cohorts: "customers who joined in 2024", "the 2024 cohort", "2024年注册的客户" (a filter, not a period).
+COHORT_PATTERNS_EN: list[str] = [
+    r"\b(?:who\s+)?(?:joined|signed\s+up|signed\s+on|onboarded|acquired|came\s+on\s+board|became\s+customers?)"
+    r"\s+(?:in\s+|during\s+)?(20\d\d)\b",
+    r"\b(20\d\d)\s+(?:cohort|signups?|sign-ups?|joiners|new\s+customers)\b",
+    r"\bcohort\s+(?:of\s+)?(20\d\d)\b",
+    r"\bcustomers\s+(?:acquired|won|gained)\s+in\s+(20\d\d)\b",
+]
+COHORT_PATTERNS_ZH: list[str] = [
+    r"(20\d\d)\s*年?\s*(?:注册|签约|加入|获取|获得|新增|开户|入驻|引入)",
+    r"(20\d\d)\s*年?\s*(?:的)?\s*新客户",
+    r"(20\d\d)\s*年?\s*(?:同期群|批次)",
+]
+
+# Forecast horizons: "over the next 2 years", "未来两年" (numbers are digits by then). Unit words -> days.
+HORIZON_PATTERNS_EN: list[str] = [
+    r"\b(?:over|in|for|within|during)?\s*(?:the\s+)?(?:next|coming|following|upcoming)\s+(\d+)\s*"
+    r"(day|week|month|quarter|year)s?\b",
+    r"\b(\d+)[\s-](day|week|month|quarter|year)s?\s+(?:ahead|out|horizon|forward)\b",
+    r"\bover\s+(\d+)\s*(day|week|month|quarter|year)s?\b",
+]
+HORIZON_PATTERNS_ZH: list[str] = [
+    r"(?:未来|接下来|今后|往后|之后|以后)\s*的?\s*(\d+)\s*个?\s*(天|日|周|星期|月|季度|季|年)",
+    r"(\d+)\s*个?\s*(天|日|周|星期|月|季度|季|年)\s*(?:内|之内|以内)",
+]
+HORIZON_UNIT_DAYS: dict[str, int] = {
+    "day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365,
+    "天": 1, "日": 1, "周": 7, "星期": 7, "月": 30, "季度": 91, "季": 91, "年": 365,
+}  # fmt: skip
+# Next year / next quarter without a number.
+HORIZON_PHRASES: dict[str, int] = {
+    "next year": 365, "next 12 months": 365, "coming year": 365, "next quarter": 91, "coming quarter": 91,
+    "next month": 30, "明年": 365, "下一年": 365, "下季度": 91, "下个季度": 91, "下个月": 30,
+}  # fmt: skip
+
+# Comparing named values: "East vs West", "华东和华南对比" (two or more values of one dimension).
+COMPARE_WORDS: list[str] = [
+    "vs", "versus", "compare", "compared", "comparison", "against", "difference between", "differ",
+    "对比", "比较", "相比", "比起", "差异", "区别", "哪个更", "谁更",
+]  # fmt: skip
+
+# Why a recognised part of a question was not applied (named in the answer's first line).
+NOT_TAKEN = Msg("{analysis} has no such setting", "{analysis}没有这项设置")
+VALUE_NOT_OFFERED = Msg("{analysis} does not offer {value}", "{analysis}不支持“{value}”")
+NO_FILTERS = Msg("{analysis} does not restrict customers", "{analysis}不支持筛选客户")
+NO_HORIZON = Msg(
+    "{analysis} describes what has happened, so it has no forecast horizon",
+    "{analysis}描述的是已发生的情况，没有预测期",
+)
+NO_COMPARISON = Msg(
+    "{analysis} cannot be split by {attribute}", "{analysis}不能按{attribute}拆分比较"
+)
+
+# A value right after one of these is excluded, not filtered on ("non-manufacturing", "除了华东"): such a
+# value is left out (an exclusion filter is not offered).
+NEGATION_BEFORE: list[str] = ["non", "non-", "not", "except", "excluding", "other than", "without", "非", "除了", "除", "不含", "不包括", "排除"]

@@ -327,3 +327,12 @@ FEATURES = {
     "mean_days_late_365d": Msg("average days paid late in the last year", "近一年平均逾期付款天数"),
     "open_overdue_invoices": Msg("overdue unpaid invoices", "逾期未付发票数"),
 }
+
+SETTING_WORDS: dict[str, dict[str, list[str]]] = {
+    "method": {
+        "recency_rule": ["recency rule", "simple rule", "rule of thumb", "days since last order", "最近购买规则",
+                         "简单规则", "按最近购买"],
+        "supervised": ["supervised", "machine learning", "trained model", "classifier", "监督学习", "机器学习"],
+        "model": ["p(alive)", "probability alive", "存活概率"],
+    },
+}  # fmt: skip

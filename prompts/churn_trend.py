@@ -125,3 +125,12 @@ FINDING_CHURN_PEAK = Msg(
 )
 CHURN_CHART = Msg("Churn rate by {freq}", "按{freq}的流失率")
 OVERALL = Msg("All customers", "全部客户")
+
+SETTING_PATTERNS: dict[str, list[str]] = {
+    "inactivity_days": [
+        r"(\d+)\s*days?\s+(?:without|with\s+no|of\s+no|no)\s+(?:an?\s+)?(?:orders?|purchases?|buying)",
+        r"(?:no|without\s+an?)\s+(?:orders?|purchases?)\s+(?:for|in)\s+(\d+)\s*days?",
+        r"(\d+)\s*天\s*(?:都)?(?:不|没有?|无)\s*(?:下单|购买|消费|订单|买)",
+    ],
+}
+SETTING_PERCENT: set[str] = set()

@@ -55,6 +55,10 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# A signup cohort named in a question ("customers who joined in 2024") selects this tool's customers by
+# their acquisition date: it becomes start/end rather than a filter.
+COHORT_AS_PERIOD = True
+
 # Display labels of this tool's own table columns (shared ones: prompts/columns.py).
 COLUMNS: dict[str, Msg] = {
     "cohort": Msg("Cohort", "同期群"),
@@ -124,3 +128,13 @@ FINDING_LOW_RETENTION = Msg(
 COHORT_CHART = Msg("Customer retention by {freq}ly cohort", "按{freq}同期群的客户留存率")
 COHORT_REVENUE_CHART = Msg("Revenue retention by {freq}ly cohort", "按{freq}同期群的收入留存率")
 COHORT_AXIS_PERIOD = Msg("{freq}s since acquisition", "获客后的{freq}数")
+
+SETTING_PATTERNS: dict[str, list[str]] = {
+    "periods": [
+        r"first\s+(\d+)\s+(?:months|periods|quarters)",
+        r"(\d+)\s+periods",
+        r"前\s*(\d+)\s*(?:期|个月|个季度)",
+        r"(\d+)\s*期",
+    ],
+}
+SETTING_PERCENT: set[str] = set()

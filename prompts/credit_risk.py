@@ -179,3 +179,22 @@ FINDING_DETERIORATING = Msg(
 TABLE_CREDIT = Msg("Credit scorecard per customer (riskiest first)", "各客户信用评分卡（风险从高到低）")
 TABLE_GRADES = Msg("Grades, exposure and terms", "各等级的敞口和信用条件")
 CHART_GRADES = Msg("Open receivables by credit grade", "各信用等级的未收应收账款")
+
+# A credit grade named in a question ("grade D", "D-grade customers", "信用等级为D", "评级D"): patterns
+# capturing the letter. A bare "D级客户" is a grade only when the data has no segment called D.
+GRADE_PATTERNS_EN: list[str] = [
+    r"\b(?:credit\s+)?(?:grades?|ratings?|rated|graded)\s*(?:of\s+|is\s+|=\s*)?"
+    r"([a-e](?:\s*(?:,|and|or|&|/)\s*[a-e])*)\b",
+    r"\b([a-e](?:\s*(?:,|and|or|&|/)\s*[a-e])*)[\s-](?:grades?|rated|ratings?)\b",
+]
+GRADE_PATTERNS_ZH: list[str] = [
+    r"(?:信用|授信)?(?:等级|评级|级别)\s*(?:为|是|在)?\s*([a-eA-E](?:\s*(?:,|、|和|或|及|/)\s*[a-eA-E])*)(?![a-zA-Z])",
+    r"(?<![a-zA-Z])([a-eA-E](?:\s*(?:,|、|和|或|及|/)\s*[a-eA-E])*)\s*(?:级|等)\s*(?:信用|客户|的客户)",
+]
+CREDIT_WORDS: list[str] = ["credit", "信用", "授信", "评级"]
+# Payment terms that imply a grade (the scorecard: D pays a deposit, E prepays).
+IMPLIED_GRADES: dict[str, list[str]] = {
+    "E": ["pay in advance", "pay upfront", "pay up front", "prepay", "prepayment", "cash in advance",
+          "cash before delivery", "预付", "先款后货", "款到发货", "全额预付"],
+    "D": ["deposit", "down payment", "定金", "订金", "押金", "保证金"],
+}  # fmt: skip

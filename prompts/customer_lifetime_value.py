@@ -309,3 +309,30 @@ FINDING_AT_RISK = Msg(
     "they bought {amount} before {end}.",
     "按历史收入排名前20%的客户中有 {count} 个很可能已不再活跃（P(alive) < {threshold}）；他们在 {end} 之前共购买 {amount}。",
 )
+
+# Settings a question may state, read by agent/understand/settings.py: argument -> regexes whose
+# first group is the number (SETTING_PERCENT: a percentage, given as a fraction), and argument -> value ->
+# phrases.
+SETTING_PATTERNS: dict[str, list[str]] = {
+    "margin": [
+        r"(\d+(?:\.\d+)?)\s*%\s*(?:gross\s+)?margin",
+        r"margin\s*(?:of|at|=|is|as)?\s*(\d+(?:\.\d+)?)\s*%",
+        r"毛利率?\s*(?:按|为|是|用|取|算)?\s*(\d+(?:\.\d+)?)\s*%",
+        r"(\d+(?:\.\d+)?)\s*%\s*的?毛利",
+    ],
+    "discount_rate": [
+        r"(\d+(?:\.\d+)?)\s*%\s*discount(?:ing)?\s+rate",
+        r"discount(?:ing)?\s+rate\s*(?:of|at|=|is)?\s*(\d+(?:\.\d+)?)\s*%",
+        r"(?:折现率|贴现率)\s*(?:按|为|是|用|取)?\s*(\d+(?:\.\d+)?)\s*%",
+    ],
+}
+SETTING_PERCENT: set[str] = {"margin", "discount_rate"}
+SETTING_WORDS: dict[str, dict[str, list[str]]] = {
+    "time_unit": {
+        "M": ["monthly time unit", "in months", "time unit month", "per month units", "按月计", "以月为单位"],
+        "W": ["weekly time unit", "in weeks", "以周为单位"],
+        "D": ["daily time unit", "in days", "以天为单位"],
+    },
+}
+# A period end that is a calibration end ("fit on data up to June 2025 and check the holdout").
+CALIBRATION_WORDS: list[str] = ["calibrat", "holdout", "hold-out", "back-test", "backtest", "校准", "检验期", "回测"]

@@ -46,6 +46,10 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
     },
 )
 
+# A signup cohort named in a question ("customers who joined in 2024") selects this tool's customers by
+# their acquisition date: it becomes start/end rather than a filter.
+COHORT_AS_PERIOD = True
+
 # Display labels of this tool's own table columns (shared ones: prompts/columns.py).
 COLUMNS: dict[str, Msg] = {
     "median_lifetime_days": Msg("Median lifetime (days)", "中位生命周期（天）"),
@@ -111,3 +115,12 @@ SURVIVAL_CHART = Msg("Share of customers still active (Kaplan-Meier)", "仍在�
 SURVIVAL_AXIS_X = Msg("days since start", "开始后的天数")
 SURVIVAL_AXIS_Y = Msg("share still a customer", "仍为客户的比例")
 OPEN_END = Msg("the reference date", "参考日期")
+
+SETTING_PATTERNS: dict[str, list[str]] = {
+    "inactivity_days": [
+        r"(\d+)\s*days?\s+(?:without|with\s+no|of\s+no|no)\s+(?:an?\s+)?(?:orders?|purchases?|buying)",
+        r"(?:no|without\s+an?)\s+(?:orders?|purchases?)\s+(?:for|in)\s+(\d+)\s*days?",
+        r"(\d+)\s*天\s*(?:都)?(?:不|没有?|无)\s*(?:下单|购买|消费|订单|买)",
+    ],
+}
+SETTING_PERCENT: set[str] = set()

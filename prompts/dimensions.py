@@ -46,6 +46,9 @@ DIMENSIONS: dict[str, list[str]] = {
         "货品",
     ],
     "channel": ["channel", "sales channel", "渠道", "销售渠道"],
+    "store": ["store", "shop", "outlet", "门店", "店铺", "分店"],
+    "category": ["complaint category", "complaint type", "feedback category", "issue type", "投诉类别", "投诉类型",
+                 "问题类型", "问题类别", "反馈类别"],
     "month": ["month", "月", "月份"],
     "quarter": ["quarter", "季度", "季"],
     "year": ["year", "年", "年度"],
@@ -133,3 +136,35 @@ GROUP_SELF: dict[str, list[str]] = {
 TREND_WORDS: list[str] = ["trend", "over time", "趋势", "走势", "变化"]
 
 TREND_DIMENSION = "month"
+
+# Short values (a segment "A") count only next to one of these (besides the dimension's own words):
+# "A类客户", "B级", "segment C", "tier A".
+VALUE_MARKERS: dict[str, list[str]] = {
+    "segment": ["类", "级", "档", "类客户", "级客户", "档客户", "class", "tier", "segment", "type", "group"],
+}
+# What managers call common attribute values in the other language (the data's value first): used when
+# the data holds the value and not the alias itself ("华东" for a region called East).
+VALUE_ALIASES: dict[str, list[str]] = {
+    "East": ["华东", "东部", "东区", "东边", "华东区", "east china", "eastern"],
+    "West": ["华西", "西部", "西区", "西边", "western"],
+    "North": ["华北", "北方", "北部", "北区", "northern"],
+    "South": ["华南", "南方", "南部", "南区", "southern"],
+    "Central": ["华中", "中部", "中区"],
+    "Northeast": ["东北"],
+    "Northwest": ["西北"],
+    "Southwest": ["西南"],
+    "Manufacturing": ["制造业", "制造", "manufacturer", "manufacturers"],
+    "Retail": ["零售", "零售业", "retailer", "retailers"],
+    "Services": ["服务业", "服务类"],
+    "Technology": ["科技", "技术", "tech", "科技行业"],
+    "Construction": ["建筑", "建筑业", "建材"],
+    "Wholesale": ["批发", "批发业", "wholesaler", "wholesalers"],
+    "Online": ["线上", "网上", "网店", "电商"],
+    "Direct sales": ["直销", "直营", "direct"],
+    "Distributor": ["经销商", "分销商", "分销", "经销", "distributors", "dealer", "dealers"],
+    "Email": ["邮件", "电子邮件", "邮件营销", "e-mail"],
+    "Referral": ["推荐", "转介绍", "口碑推荐", "referrals"],
+    "Search": ["搜索", "搜索引擎", "sem", "seo"],
+    "Social": ["社交", "社交媒体", "社媒", "social media"],
+    "Trade show": ["展会", "展览会", "trade fair", "trade shows", "exhibition"],
+}

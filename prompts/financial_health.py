@@ -164,3 +164,20 @@ CHART_Z = Msg(
     "Altman Z per customer (red distress, grey, green safe)",
     "各客户 Altman Z 值（红：困境，灰：灰色区，绿：安全）",
 )
+
+# An Altman zone named in a question (value of financial_health's ``zone``).
+ZONE_WORDS: dict[str, list[str]] = {
+    "grey": ["grey zone", "gray zone", "grey-zone", "gray-zone", "in the grey", "in the gray", "greyzone",
+             "灰色区", "灰色地带", "灰区", "灰色区域", "灰色"],
+    "distress": ["distress zone", "distressed", "in distress", "danger zone", "困境区", "困境", "危险区",
+                 "财务困境", "破产风险"],
+    "safe": ["safe zone", "safe-zone", "financially safe", "安全区", "安全区域", "财务安全"],
+}  # fmt: skip
+
+SETTING_WORDS: dict[str, dict[str, list[str]]] = {
+    "variant": {
+        "z_double_prime": ["z''", "z double prime", "z-double-prime", "non-manufactur", "z″", "非制造业模型"],
+        "z_prime": ["z'", "z prime", "z-prime", "private firm", "private compan", "z′", "私营企业", "非上市"],
+        "z": ["original z", "1968", "original 1968", "public manufactur", "原始z", "原版z", "上市制造业"],
+    },
+}

@@ -265,3 +265,18 @@ FINDING_OVER_DISCOUNT = Msg(
     "Discounts of {bands} lift volume by {lift}, less than {share} of the {expected} the elasticity implies.",
     "{bands}的折扣只带来 {lift} 的销量提升，不足弹性预期 {expected} 的 {share}。",
 )
+
+SETTING_PATTERNS: dict[str, list[str]] = {
+    "margin": [
+        r"(\d+(?:\.\d+)?)\s*%\s*(?:gross\s+)?margin",
+        r"margin\s*(?:of|at|=|is|as)?\s*(\d+(?:\.\d+)?)\s*%",
+        r"毛利率?\s*(?:按|为|是|用|取|算)?\s*(\d+(?:\.\d+)?)\s*%",
+    ],
+}
+SETTING_PERCENT: set[str] = {"margin"}
+SETTING_WORDS: dict[str, dict[str, list[str]]] = {
+    "source": {
+        "transactions": ["transaction data", "from transactions", "the transactions", "交易数据", "交易表"],
+        "sales": ["sales panel", "price panel", "销售面板"],
+    },
+}

@@ -190,3 +190,9 @@ TABLE_BUCKETS = Msg("Open receivables by days past due", "按逾期天数划分�
 TABLE_CUSTOMERS = Msg("Ageing per customer (largest overdue first)", "各客户账龄（按逾期金额从大到小）")
 CHART_BUCKETS = Msg("Open receivables by ageing bucket", "各账龄区间的未收应收账款")
 CHART_STACKED = Msg("Ageing of the largest overdue customers", "逾期金额最大客户的账龄构成")
+
+SETTING_WORDS: dict[str, dict[str, list[str]]] = {
+    "dso_method": {
+        "countback": ["countback", "count-back", "count back", "倒推法", "倒推", "倒算"],
+    },
+}

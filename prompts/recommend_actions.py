@@ -157,3 +157,18 @@ ASSUMPTION_ESTIMATE = Msg(
     "Success ranges marked as estimates are the team's own judgement, not published results.",
     "标注为估计的成功率区间是团队自己的判断，并非公开研究结果。",
 )
+
+# Kinds of action a question may name (values of recommend_actions' ``action_type``).
+ACTION_TYPE_WORDS: dict[str, list[str]] = {
+    "retention": ["retention", "retain", "keep customers", "挽留", "留住", "保留客户", "客户保留"],
+    "win-back": ["win back", "win-back", "winback", "reactivate", "bring back", "挽回", "召回", "赢回", "唤醒"],
+    "upsell": ["upsell", "up-sell", "cross-sell", "cross sell", "sell more", "追加销售", "交叉销售", "增购"],
+    "pricing": ["pricing", "price increase", "raise prices", "定价", "调价", "提价"],
+    "discount policy": ["discount policy", "discounting", "discounts", "折扣政策", "折扣"],
+    "credit terms": ["credit terms", "payment terms", "credit limit", "信用条款", "账期", "付款条件", "信用额度"],
+    "collections": ["collections", "collect", "dunning", "chase payment", "催收", "催款", "回款"],
+    "service recovery": ["service recovery", "complaint handling", "服务补救", "投诉处理"],
+    "cost-to-serve reduction": ["cost to serve", "cost-to-serve", "serve more cheaply", "服务成本", "降本"],
+    "marketing mix": ["marketing mix", "marketing budget", "channel mix", "营销组合", "渠道组合", "营销预算"],
+    "loyalty": ["loyalty", "loyalty program", "rewards", "忠诚度", "会员计划", "积分"],
+}

@@ -185,3 +185,10 @@ FINDING_CHURN = Msg(
     "still active.",
     "投诉或低分客户流失更多：{rate_c} 对 {rate_o}（p = {p}）；其中 {active} 个仍是活跃客户。",
 )
+
+SETTING_WORDS: dict[str, dict[str, list[str]]] = {
+    "scale": {
+        "nps": ["nps", "net promoter", "promoters", "detractors", "净推荐值", "推荐者", "贬损者"],
+        "csat": ["csat", "customer satisfaction score", "satisfaction score", "满意度得分", "满意度评分"],
+    },
+}

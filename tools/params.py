@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tools.filters import Filters
+
 Order = Literal["top", "bottom"]
 Dimension = Literal[
     "segment", "region", "industry", "product", "channel", "acquisition_channel", "month", "quarter", "year"
@@ -19,7 +21,16 @@ class ToolParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class PeriodParams(ToolParams):
+class FilterParams(ToolParams):
+    """Restrict the data to some customers or rows before the analysis (tools/filters.py)."""
+
+    filters: Filters | None = Field(
+        None,
+        description="Keep only customers or rows with these attribute values, e.g. {\"region\": [\"East\"]}.",
+    )
+
+
+class PeriodParams(FilterParams):
     """A period filter on event dates (inclusive)."""
 
     start: date | None = Field(None, description="First day of the period (ISO date), inclusive.")

@@ -35,6 +35,9 @@ class ToolSpec:
     words: ModuleType
     order: int = 100
     deps: tuple[str, ...] = ()
+    # Levels it defines per customer, which other tools can filter on: filter attribute -> the column of
+    # its table that has customer_id (e.g. {"credit_grade": "grade"}).
+    levels: dict[str, str] | None = None
 
     @property
     def description(self) -> Msg:

@@ -1,40 +1,47 @@
-"""Offline question engine (English and Chinese): a question -> one registered tool and typed arguments.
+"""Offline question engine (English and Chinese): a question -> one registered tool and typed arguments,
+what was recognised but not applied, and how sure the engine is.
 
-Pipeline (all vocabulary is data in prompts/; each tool's words come with its declaration; no regex is ever
-built from user text):
+Pipeline (all vocabulary is data in prompts/; each tool's words come with its declaration; no regex is
+ever built from user text):
 
-1. NFKC + lower case; a correction sentence ("treat 'sales' as quantity") short-circuits.
+1. NFKC + lower case; a correction sentence ("treat 'sales' as quantity") or a deletion short-circuits.
 2. A named customer (ids and names from the session, shortened company names too) is taken out.
 3. Chinese and English number words become digits in numeric context (前十 -> 前10, 两年 -> 2年).
-4. Periods are resolved to ISO dates against ``Context.as_of`` (the latest event date) and taken out.
-5. Dimensions ("by region", "按地区", "各行业", "每个月") are taken out when a grouping word marks them.
-6. One longest-match pass over every other phrase scores tools and collects argument values.
-7. The best tool wins unless it is a later, unregistered tool (then ``tool=None``: help, never a guess);
-   a question without words naming a tool refines the previous call (``followup=True``).
-8. Arguments are kept only where the tool's Params model has that field and allows that value.
+4. Signup cohorts ("customers who joined in 2024") and horizons ("over the next 2 years") are taken out;
+   credit grades and Altman zones are found (agent/understand/levels.py).
+5. Periods are resolved to ISO dates against ``Context.as_of`` (the latest event date) and taken out.
+6. Dimensions ("by region", "按地区", "各行业", "每个月") are taken out when a grouping word marks them.
+7. One longest-match pass over every other phrase scores tools and collects argument values; values of
+   the data's attributes ("East", "华东", "B类") become filters, two or more of one attribute a
+   comparison.
+8. The tool is decided (a follow-up of the previous call, the best-scoring tool, or none) and the
+   stated arguments are fitted to its Params: what it cannot take is listed in ``not_applied`` with the
+   reason, never dropped silently.
 
 Periods: "last quarter" is the (fiscal) quarter before the one holding the reference date, "this year"
 runs from the fiscal year start to the reference date, "last 3 months"/"近三个月" is a rolling window
 ending at it, an explicit "2024" is the calendar year, "Q3 2024" the third quarter of the fiscal year
 starting in 2024 (calendar Q3 with the default January start).
 
+>>> from datetime import date
 >>> ctx = Context(as_of=date(2025, 12, 31))
 >>> parse("利润最高的5个客户是谁？", ctx).arguments
 {'metric': 'profit', 'order': 'top', 'n': 5}
 >>> parse("Revenue by region last quarter", ctx).arguments
-{'start': '2025-07-01', 'end': '2025-09-30', 'group_by': 'region', 'metric': 'revenu
+{'start': '2025-07-01', 'end': '2025-09-30', 'group_by': 'region', 'metric': 'revenue'}
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
 
+from agent.understand import classifier
+from agent.understand.analysis import analyse
+from agent.understand.choose import choose
 from agent.understand.corrections import parse_correction
-from agent.understand.customers import take_customer
-from agent.understand.decide import arguments, decide_intent, size
-from agent.understand.lexicon import Found, combos, scan, take_group_by, value_dimension
-from agent.understand.numbers import PERCENT, cn_number, digits, price_change, take_count
-from agent.understand.periods import take_period
+from agent.understand.decide import decide_intent
+from agent.understand.evidence import evidence
+from agent.understand.numbers import cn_number
 from agent.understand.removal import parse_removal
 from agent.understand.text import (
     Views,
@@ -43,14 +50,55 @@ from agent.understand.text import (
     findings_named,
     mentions,
     normalise,
+    phrase_key,
 )
 from agent.understand.types import Context, Correction, Intent, Removal
+from prompts.recommend_actions import ACTION_TYPE_WORDS
+from prompts.scope import OUT_OF_SCOPE_PATTERNS
 
-__all__ = ["Context", "Correction", "Intent", "Removal", "asks_for_recommendations", "cn_number", "detect_language", "findings_named", "mentions", "parse", "parse_removal"]
+__all__ = [
+    "Context",
+    "Correction",
+    "Intent",
+    "Removal",
+    "asks_for_recommendations",
+    "cn_number",
+    "detect_language",
+    "findings_named",
+    "mentions",
+    "parse",
+    "parse_removal",
+]
+
+
+_OUT_OF_SCOPE = [re.compile(p) for p in OUT_OF_SCOPE_PATTERNS]
+
+
+def out_of_scope_form(text: str) -> bool:
+    """A request recognised as outside the analyses by its form (prompts/scope.py)."""
+    s = text.lower().strip()
+    return any(p.search(s) for p in _OUT_OF_SCOPE)
+
+
+def recommendation_intent(question: str, measured: Intent, views: Views) -> Intent:
+    """A request for advice: recommend_actions on the findings the question names (measured on demand
+    by the tools that emit them), with a kind of action and a count when stated."""
+    arguments: dict[str, object] = {}
+    named = findings_named(question)
+    if named:
+        arguments["findings"] = named
+    for action_type, words in ACTION_TYPE_WORDS.items():
+        if any(views.has(*phrase_key(w)) for w in words):
+            arguments["action_type"] = action_type
+            break
+    if "n" in measured.arguments:
+        arguments["n"] = measured.arguments["n"]
+    return Intent("recommend_actions", arguments, measured.language, confidence=measured.confidence)
 
 
 def parse(question: str, context: Context) -> Intent:
-    """Map a question to a registered tool and its arguments (JSON-ready), or to no tool."""
+    """Map a question to a registered tool and its arguments (JSON-ready), to a clarifying question, or
+    to nothing (out of scope, or help)."""
     language = detect_language(question)
     text = normalise(question)
     correction = parse_correction(text)
@@ -59,29 +107,14 @@ def parse(question: str, context: Context) -> Intent:
     removal = parse_removal(question, context.files)
     if removal is not None:
         return Intent(None, {}, language, removal=removal)
-
-    s = text.lower()
-    s, customer = take_customer(s, text, context.customers)
-    s = digits(s)
-    change = price_change(s)
-    s = PERCENT.sub(" percentx ", s)
-    ref = context.as_of or date.today()  # today only as a last resort: no data, no reference date
-    s, period = take_period(s, ref, context.fiscal_year_start_month)
-    views = Views.of(s)
-    original = Views.of(s)
-    found = Found()
-    found.group_by = take_group_by(views, found)
-    scan(views, found)
-    combos(original, found)
-    found.n, prefix_order = take_count(views, language)
-    args = arguments(found, prefix_order, period, customer)
-    if change is not None:
-        args["price_change"] = change
-    if "group_by" not in args:
-        named = value_dimension(original, context.values, args)
-        if named is not None:
-            dim, value = named
-            args["group_by"] = dim
-            args.setdefault(dim, value)  # kept only by tools that filter on it ("segment B" in pricing)
-            found.add_hint("group_by")
-    return decide_intent(found, args, context, language, size(text.lower()))
+    if out_of_scope_form(text):
+        return Intent(None, {}, language, confidence=1.0, out_of_scope=True)
+    analysis = analyse(question, text, context, language)
+    ruled = decide_intent(analysis.found, analysis.args, context, language, analysis.size, analysis.compare)
+    if ruled.followup:
+        return ruled
+    prediction = classifier.trained().predict(question, evidence(analysis.found, analysis.args))
+    intent = choose(ruled, prediction, analysis, context, language)
+    if intent.tool == "recommend_actions" or (intent.tool is not None and analysis.found.advice):
+        intent = recommendation_intent(question, intent, analysis.views)
+    return intent

@@ -41,11 +41,14 @@ class Found:
     trend: bool = False
     group_by: str | None = None  # "customer" = per customer (drops a grouping)
     n: int | None = None
+    hints: set[str] = field(default_factory=set)  # argument kinds the question names (rule evidence)
+    advice: bool = False  # asks what to do
 
     def add(self, tool: str, weight: float) -> None:
         self.scores[tool] = self.scores.get(tool, 0.0) + weight
 
     def add_hint(self, kind: str) -> None:
+        self.hints.add(kind)
         for tool, weight in VA.ARGUMENT_HINTS.get(kind, {}).items():
             self.add(tool, weight)
 
@@ -187,29 +190,43 @@ def combos(views: Views, found: Found) -> None:
             found.add(tool, weight)
 
 
-def value_dimension(
-    views: Views, values: dict[str, set[str]], args: dict[str, Any]
-) -> tuple[str, str] | None:
-    """A known value ("North", "华东") named without a ranking: (dimension, value), answered with that
-    dimension's breakdown (and, by a tool that filters on the dimension, for that value only)."""
-    if any(k in args for k in ("n", "order", "customer")):
-        return None
+def named_values(views: Views, values: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Known attribute values the question names, as (dimension, value) in the data's spelling: the value
+    itself (a short one like "A" only next to its dimension word or a marker such as "类"/"tier"), or a
+    common alias in the other language ("华东" for East)."""
+    found: list[tuple[str, str]] = []
     for dim, known in sorted(values.items()):
-        words = [phrase_key(w) for w in VD.DIMENSIONS.get(dim, [])]
+        words = [phrase_key(w) for w in VD.DIMENSIONS.get(dim, []) + VD.VALUE_MARKERS.get(dim, [])]
+        lowered = {str(v).strip().lower() for v in known}
         for value in sorted(known, key=len, reverse=True):
-            if str(value).strip().lower() in question_words() or len(str(value)) > MAX_NAME_CHARS:
-                continue  # a value named like a question word ("Revenue") never adds a breakdown
-            phrase, zh = phrase_key(str(value))
-            if not phrase:
-                continue
-            if (zh and len(phrase) >= 2) or (not zh and len(phrase) >= 3):
-                if views.has(phrase, zh):
-                    return dim, str(value)
-                continue
-            for word, word_zh in words:  # short values ("A") only next to their dimension word
-                if word_zh == zh and (
-                    views.has(f"{word} {phrase}" if not zh else word + phrase, zh)
-                    or views.has(f"{phrase} {word}" if not zh else phrase + word, zh)
-                ):
-                    return dim, str(value)
-    return None
+            text = str(value)
+            if text.strip().lower() in question_words() or len(text) > MAX_NAME_CHARS:
+                continue  # a value named like a question word ("Revenue") is not a filter
+            aliases = [a for a in VD.VALUE_ALIASES.get(text, []) if a.lower() not in lowered]
+            for candidate in [text, *aliases]:
+                phrase, zh = phrase_key(candidate)
+                if not phrase:
+                    continue
+                if (zh and len(phrase) >= 2) or (not zh and len(phrase) >= 3):
+                    hit = views.has(phrase, zh)
+                else:  # short values ("A") only next to their dimension word or a marker
+                    hit = any(
+                        views.has(f"{w} {phrase}" if not zh and not wz else w + phrase, zh or wz)
+                        or views.has(f"{phrase} {w}" if not zh and not wz else phrase + w, zh or wz)
+                        for w, wz in words
+                    )
+                if hit and not _negated(views, phrase, zh):
+                    found.append((dim, text))
+                    break
+    return found
+
+
+_NEGATIONS = [phrase_key(w) for w in VA.NEGATION_BEFORE]
+
+
+def _negated(views: Views, phrase: str, zh: bool) -> bool:
+    """The value is named right after a negation ("non-manufacturing", "除了华东")."""
+    view = views.zh if zh else views.en
+    index = views.find(phrase, zh)
+    before = view[max(0, index - 14) : index]
+    return any(before.rstrip().endswith(w) for w, w_zh in _NEGATIONS if w and w_zh == zh or (zh and w_zh))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core.text import Lang
+from core.text import Lang, Msg
 
 
 @dataclass
@@ -44,9 +44,38 @@ class Removal:
     everything: bool = False
 
 
+@dataclass(frozen=True)
+class NotApplied:
+    """A part of the question that was recognised but not applied, and why (named in the answer)."""
+
+    key: str  # argument or filter attribute, e.g. "region", "horizon", "grade"
+    value: Any
+    reason: Msg
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer a clarifying question offers: a tool call, labelled in both languages."""
+
+    tool: str | None
+    arguments: dict[str, Any]
+    label: Msg
+
+
+@dataclass(frozen=True)
+class Clarification:
+    question: Msg
+    options: tuple[Option, ...]
+
+
 @dataclass
 class Intent:
-    """One tool call (or none: ``tool is None`` means answer with the help text)."""
+    """One tool call, or none (``tool is None``: help, a clarifying question or out of scope).
+
+    ``confidence`` is the engine's probability that ``tool`` is what was asked; ``not_applied`` lists
+    what the question stated that the call does not apply; ``compare`` asks to split the result by
+    named values of one attribute ({"region": ["East", "West"]}) when the tool cannot group by it.
+    """
 
     tool: str | None
     arguments: dict[str, Any]
@@ -54,3 +83,8 @@ class Intent:
     followup: bool = False
     correction: Correction | None = None
     removal: Removal | None = None
+    confidence: float = 1.0
+    not_applied: list[NotApplied] = field(default_factory=list)
+    compare: dict[str, list[str]] | None = None
+    clarify: Clarification | None = None
+    out_of_scope: bool = False

@@ -73,7 +73,13 @@ def effective(intent: Intent) -> dict[str, Any]:
     """The arguments the tool will run with: validated by its Params, defaults filled in."""
     if intent.tool is None:
         return dict(intent.arguments)
-    return TOOLS[intent.tool].params.model_validate(intent.arguments).model_dump(mode="json")
+    arguments = dict(intent.arguments)
+    if "findings" in arguments:  # names, as the engine passes them (the session fills in the rest)
+        arguments["findings"] = [{"name": f} if isinstance(f, str) else f for f in arguments["findings"]]
+    out = TOOLS[intent.tool].params.model_validate(arguments).model_dump(mode="json")
+    if isinstance(out.get("filters"), dict):  # only the attributes filtered on
+        out["filters"] = {k: v for k, v in out["filters"].items() if v} or None
+    return out
 
 
 def expected_tool(row: dict[str, Any]) -> str | None:
@@ -151,5 +157,8 @@ def test_engine_returns_only_registered_tools():
         intent = parse(row["q"], context_for(row))
         assert intent.tool is None or intent.tool in TOOLS
         if intent.tool is not None:
-            TOOLS[intent.tool].params.model_validate(intent.arguments)  # valid, JSON-ready arguments
+            arguments = dict(intent.arguments)
+            if "findings" in arguments:  # names: the session fills in the measured findings
+                arguments["findings"] = [{"name": f} for f in arguments["findings"]]
+            TOOLS[intent.tool].params.model_validate(arguments)  # valid, JSON-ready arguments
             json.dumps(intent.arguments)

@@ -389,4 +389,5 @@ SPEC = ToolSpec(
     findings=('high_churn_risk', 'revenue_at_risk', 'at_risk_valuable_customers'),
     words=W,
     order=60,
+    levels={"churn_risk_level": "risk_level"},
 )

@@ -33,7 +33,7 @@ from tools.credit.common import (
 from tools.credit.invoices import prepare_invoices
 from tools.customer_rows import Names, customer_names, match_customers, plain_label, with_names
 from tools.errors import ToolInputError
-from tools.params import ToolParams
+from tools.params import FilterParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.spec import ToolSpec
 from tools.wording import join, num_text, pct_text, say
@@ -56,7 +56,7 @@ NON_MANUFACTURING_WORDS = (
 Variant = Literal["auto", "z", "z_prime", "z_double_prime"]
 
 
-class HealthParams(ToolParams):
+class HealthParams(FilterParams):
     """Financial ratios and Altman Z per customer."""
 
     variant: Variant = Field(
@@ -432,4 +432,5 @@ SPEC = ToolSpec(
     findings=('financial_distress',),
     words=W,
     order=140,
+    levels={"altman_zone": "zone"},
 )

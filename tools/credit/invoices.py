@@ -27,7 +27,7 @@ from prompts import invoices as W
 from tools.bundle import DatasetBundle
 from tools.credit.common import ID
 from tools.errors import ToolInputError
-from tools.params import ToolParams
+from tools.params import FilterParams
 from tools.wording import say
 
 #: Ageing buckets: (name, lowest, highest days past due), both inclusive; days past due = as_of - due_date.
@@ -46,7 +46,7 @@ DSO_DAYS = 90
 COUNTBACK_MONTHS = 24
 
 
-class CreditParams(ToolParams):
+class CreditParams(FilterParams):
     as_of: date | None = Field(
         None,
         description="Reference date (ISO). Default: the latest invoice_date or paid_date in the data "

@@ -432,4 +432,5 @@ SPEC = ToolSpec(
     findings=('overdue_receivables', 'high_credit_risk', 'deteriorating_payer'),
     words=W,
     order=150,
+    levels={"credit_grade": "grade"},
 )

@@ -271,4 +271,5 @@ SPEC = ToolSpec(
     findings=('at_risk_valuable_customers',),
     words=W,
     order=40,
+    levels={"rfm_segment": "segment"},
 )

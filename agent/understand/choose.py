@@ -1,0 +1,53 @@
+"""The decision: answer (the intent model and the rules agree, or the model is sure), ask back with the
+likely analyses as options, or decline a request that is out of scope.
+
+Thresholds are the engine's calibration (benchmarks/understanding.py measures how often an answer given
+without asking is wrong): answer when the most probable analysis has at least ANSWER_AT; decline when
+out of scope is the most probable class with at least OUT_OF_SCOPE_AT; otherwise offer the analyses
+with at least OPTION_AT (two or three) as a clarifying question.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agent.understand.classifier import OUT_OF_SCOPE, Prediction
+from agent.understand.decide import intent_for
+from agent.understand.types import Clarification, Context, Intent, Option
+from core.text import Lang
+from prompts import clarify as W
+from tools.registry import TOOLS
+
+if TYPE_CHECKING:
+    from agent.understand.analysis import Analysis
+
+ANSWER_AT = 0.5
+OUT_OF_SCOPE_AT = 0.5
+OPTION_AT = 0.12
+GUESS_AT = 0.4  # a lone candidate below ANSWER_AT is still answered from here; below, the help text
+MAX_OPTIONS = 3
+
+
+def choose(ruled: Intent, prediction: Prediction, analysis: Analysis, context: Context, language: Lang) -> Intent:
+    top, p = prediction.top
+    tools = [(c, q) for c, q in prediction.ranked if c in TOOLS]
+    if top == OUT_OF_SCOPE and p >= OUT_OF_SCOPE_AT or not tools:
+        return Intent(None, {}, language, confidence=p, out_of_scope=True)
+    best, q = tools[0]
+    intent = ruled if ruled.tool == best else intent_for(best, analysis.args, analysis.compare, language)
+    intent.confidence = q
+    if q >= ANSWER_AT:
+        return intent
+    options = [c for c, q in tools[:MAX_OPTIONS] if q >= OPTION_AT]
+    if len(options) < 2:
+        if top == OUT_OF_SCOPE:
+            return Intent(None, {}, language, confidence=p, out_of_scope=True)
+        return intent if q >= GUESS_AT else Intent(None, {}, language, confidence=q)
+    offered = []
+    for tool in options:
+        candidate = intent if tool == best else intent_for(tool, analysis.args, analysis.compare, language)
+        offered.append(Option(tool, candidate.arguments, TOOLS[tool].words.HELP[0]))
+    return Intent(
+        None, {}, language, confidence=q, clarify=Clarification(W.WHICH, tuple(offered)),
+        not_applied=intent.not_applied,
+    )  # fmt: skip
