@@ -144,7 +144,8 @@ def snapshot_churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolR
         column = group_column(group)
         table = table.rename(columns={"group": column})
         facts |= _group_facts(table, column, group)
-        shown = table.loc[table[column] != S.UNKNOWN]
+        known = table.loc[table[column] != S.UNKNOWN]
+        shown = known.head(params.n)
         items = [
             say(
                 W.SNAPSHOT_GROUP_ITEM,
@@ -157,7 +158,10 @@ def snapshot_churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolR
                 shown[column], shown["churn_rate"], shown["churned"], shown["customers"], strict=True
             )
         ]
-        lines.append(say(W.SNAPSHOT_GROUPS, dimension=group.name, items=join(items)))
+        listed = (
+            join(items) if len(known) <= params.n else Msg(join(items).en + "; …", join(items).zh + "；…")
+        )
+        lines.append(say(W.SNAPSHOT_GROUPS, dimension=group.name, items=listed))
         test_line, test_facts, test_warnings = _test(table, column, group)
         lines.append(test_line)
         facts |= test_facts
