@@ -144,8 +144,14 @@ def tool_answer(
         [run],
         recommendations=recommendations,
         warnings=[w.get(lang) for w in result.warnings + warnings],
-        data_fingerprint=session.bundle.fingerprint(get_tool(run.tool).requires or None),
+        data_fingerprint=session.bundle.fingerprint(_kinds_read(run.tool, session) or None),
     )
+
+
+def _kinds_read(tool: str, session: Session) -> tuple[str, ...]:
+    """The table kinds the tool read (ToolSpec.reads), else those it requires."""
+    spec = get_tool(tool)
+    return spec.reads(session.bundle) or spec.requires
 
 
 def recommendation_answer(

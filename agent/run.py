@@ -109,7 +109,7 @@ def producers(finding: str, session: Session) -> list[str]:
     return [
         name
         for name, spec in TOOLS.items()
-        if finding in spec.findings and all(kind in session.bundle for kind in spec.requires)
+        if finding in spec.findings and spec.reads(session.bundle) is not None
     ]
 
 
@@ -158,7 +158,7 @@ def run_recommendations(
         tools_run: list[str] = []
         for name, spec in TOOLS.items():
             if spec.findings and name not in tools_run and len(tools_run) < DIAGNOSTIC_TOOLS:
-                if all(kind in session.bundle for kind in spec.requires):
+                if spec.reads(session.bundle) is not None:
                     tools_run.append(name)
         for tool in tools_run:
             out.measured.append(_measure(session, tool))

@@ -31,17 +31,11 @@ DIMENSIONS = {
     "year": Msg("signup year", "注册年份"),
 }
 NEEDS_CHURN_DATA = Msg(
-    "This needs either a customers table with churned and churn_date columns (customer_id, churned, "
-    "churn_date, ideally signup_date), or transactions (customer_id, date, revenue) to derive churn from "
-    "inactivity. Neither is loaded.",
-    "需要包含 churned（是否流失）和 churn_date（流失日期）列的客户表（customer_id、churned、churn_date，最好有 "
-    "signup_date），或者交易表（customer_id、date、revenue）以便按不活跃规则推断流失。目前两者都没有。",
-)
-NEEDS_CHURN_DATE = Msg(
-    "The customers table has a churned column but no churn_date, and no transactions are loaded to date "
-    "the churn. Add a churn_date column or upload transactions (customer_id, date, revenue).",
-    "客户表有 churned 列但没有 churn_date（流失日期）列，也没有交易数据可用来确定流失时间。"
-    "请补充 churn_date 列，或上传交易数据（customer_id、date、revenue）。",
+    "This needs either a customers table with a churned column (customer_id, churned; with churn_date and "
+    "signup_date churn is measured per period, a snapshot without dates is read as it stands), or "
+    "transactions (customer_id, date, revenue) to derive churn from inactivity. Neither is loaded.",
+    "需要带 churned（是否流失）列的客户表（customer_id、churned；有 churn_date 和 signup_date 时按期间计算流失，"
+    "没有日期的快照按其现状读取），或者交易表（customer_id、date、revenue）以便按不活跃规则推断流失。目前两者都没有。",
 )
 NO_CUSTOMERS = Msg(
     "No customer has a known start (signup or first purchase) on or before {as_of}.",

@@ -143,6 +143,15 @@ COLUMNS: dict[str, Msg] = {
     "average_churn_probability": Msg("Average churn probability", "平均流失概率"),
     "revenue_at_risk": Msg("Revenue at risk", "风险收入"),
     "share_at_high_risk": Msg("Share at high risk", "高风险占比"),
+    "annual_charges": Msg("Annual charges (monthly × 12)", "年费用（月费 × 12）"),
+    "riskiest_level": Msg("Highest-risk level", "风险最高的取值"),
+    "model": Msg("Model", "模型"),
+    "cv_auc": Msg("Cross-validated ROC AUC", "交叉验证 ROC AUC"),
+    "cv_auc_std": Msg("ROC AUC spread (std over folds)", "ROC AUC 波动（各折标准差）"),
+    "chosen": Msg("Chosen", "选用"),
+    "probability_band": Msg("Probability fifth", "概率五分位"),
+    "mean_predicted_probability": Msg("Mean predicted probability", "平均预测概率"),
+    "observed_churn_rate": Msg("Observed churn rate", "实际流失率"),
 }
 
 
@@ -326,6 +335,10 @@ FEATURES = {
     "mean_score_365d": Msg("average satisfaction score in the last year", "近一年平均满意度评分"),
     "mean_days_late_365d": Msg("average days paid late in the last year", "近一年平均逾期付款天数"),
     "open_overdue_invoices": Msg("overdue unpaid invoices", "逾期未付发票数"),
+    "tenure": Msg("tenure (months)", "在网时长（月）"),
+    "monthly_charges": Msg("monthly charges", "月费"),
+    "total_charges": Msg("total charges", "累计消费"),
+    "contract": Msg("contract type", "合约类型"),
 }
 
 SETTING_WORDS: dict[str, dict[str, list[str]]] = {
@@ -336,3 +349,100 @@ SETTING_WORDS: dict[str, dict[str, list[str]]] = {
         "model": ["p(alive)", "probability alive", "存活概率"],
     },
 }  # fmt: skip
+
+# --- a customer snapshot (tools/churn/snapshot.py: a churn flag, no dates) --------------------------
+
+SNAPSHOT_MODELS = {
+    "logistic": Msg("regularised logistic regression", "正则化逻辑回归"),
+    "gradient_boosting": Msg("gradient boosting", "梯度提升"),
+}
+SNAPSHOT_DEFINITION = Msg(
+    "Churn = the snapshot marks the customer as churned. churn_probability = the model's probability that "
+    "a customer with these attributes is among the churned, i.e. the risk of leaving over the period the "
+    "churn flag covers; each customer's probability comes from the cross-validation fold that did not see "
+    "them (out of fold).",
+    "流失 = 快照中标记为已流失。churn_probability = 模型给出的“具有这些属性的客户属于已流失客户”的概率，即在流失标记所覆盖的"
+    "期间内离开的风险；每个客户的概率来自未使用该客户训练的交叉验证折（折外预测）。",
+)
+SNAPSHOT_FORMULA = Msg(
+    "Features: the snapshot's customer attributes (numbers and yes/no as numbers, text with 2 to {levels} "
+    "levels as categories; ids, names, dates, churn columns and row numbers never). Candidates: L2-regularised "
+    "logistic regression (C = {c}; numbers median-imputed with missing indicators and standardised, "
+    "categories one-hot) and gradient boosting (histogram trees, depth {depth}, {trees} rounds, learning "
+    "rate {rate}). Quality: 5-fold stratified cross-validated ROC AUC, the same folds for both; the higher "
+    "mean AUC is chosen (chosen on the same folds, so its AUC is slightly optimistic). Drivers: permutation "
+    "importance (drop in AUC when a feature is shuffled) on the held-out folds; direction = sign of the "
+    "Spearman correlation with the out-of-fold probability, or a category's level with the highest mean "
+    "probability. Calibration: mean out-of-fold probability against the observed churn rate (tolerance "
+    "{tolerance}). Revenue at risk = Σ monthly_charges × 12 of the high-risk customers.",
+    "特征：快照中的客户属性（数值和是/否按数值，含 2 至 {levels} 个取值的文本按类别；编号、名称、日期、流失相关列和行号从不使用）。"
+    "候选模型：L2 正则化逻辑回归（C = {c}；数值用中位数填补并加缺失指示、标准化，类别独热编码）和梯度提升（直方图树，深度 {depth}，"
+    "{trees} 轮，学习率 {rate}）。质量：5 折分层交叉验证 ROC AUC，两个模型使用相同的折；选平均 AUC 较高者（在同一组折上选择，"
+    "其 AUC 略偏乐观）。驱动因素：在验证折上打乱某特征后 AUC 的下降（置换重要性）；方向 = 与折外概率的 Spearman 相关系数符号，"
+    "或类别中平均概率最高的取值。校准：折外概率均值与实际流失率对比（容差 {tolerance}）。风险收入 = 高风险客户的 Σ 月费 × 12。",
+)
+SNAPSHOT_SUMMARY = Msg(
+    "Churn risk from the snapshot ({model}, chosen by cross-validation): of {customers} customers not yet "
+    "churned, {high} are at high risk, {medium} medium, {low} low. Revenue at risk: {at_risk} a year "
+    "(monthly charges × 12 of the high-risk customers).",
+    "基于快照的流失风险（{model}，经交叉验证选出）：{customers} 个尚未流失的客户中，高风险 {high} 个，中风险 {medium} 个，"
+    "低风险 {low} 个。风险收入：每年 {at_risk}（高风险客户的月费 × 12）。",
+)
+SNAPSHOT_SUMMARY_NO_CHARGES = Msg(
+    "Churn risk from the snapshot ({model}, chosen by cross-validation): of {customers} customers not yet "
+    "churned, {high} are at high risk, {medium} medium, {low} low. There is no monthly_charges column, so "
+    "no revenue at risk is given.",
+    "基于快照的流失风险（{model}，经交叉验证选出）：{customers} 个尚未流失的客户中，高风险 {high} 个，中风险 {medium} 个，"
+    "低风险 {low} 个。没有 monthly_charges（月费）列，因此不计算风险收入。",
+)
+SNAPSHOT_QUALITY = Msg(
+    "Model quality: 5-fold cross-validated ROC AUC {auc} (± {std}; logistic regression {auc_logistic}, "
+    "gradient boosting {auc_boosting}) on {customers} customers ({rate} churned). Main drivers: {drivers}.",
+    "模型质量：5 折交叉验证 ROC AUC {auc}（± {std}；逻辑回归 {auc_logistic}，梯度提升 {auc_boosting}），"
+    "基于 {customers} 个客户（其中 {rate} 已流失）。主要驱动因素：{drivers}。",
+)
+SNAPSHOT_CALIBRATED = Msg(
+    "Calibration: the mean predicted churn probability is {mean} against an observed churn rate of {rate} "
+    "(within the tolerance of {tolerance}), so the probabilities can be read as rates.",
+    "校准：平均预测流失概率为 {mean}，实际流失率为 {rate}（在容差 {tolerance} 以内），概率可以按比率理解。",
+)
+SNAPSHOT_MISCALIBRATED = Msg(
+    "Calibration: the mean predicted churn probability is {mean} against an observed churn rate of {rate}, "
+    "off by more than the tolerance of {tolerance}: read the probabilities as a ranking, not as rates.",
+    "校准：平均预测流失概率为 {mean}，实际流失率为 {rate}，偏差超过容差 {tolerance}：请把概率当作排序，而不是比率。",
+)
+SNAPSHOT_CLASSES = Msg(
+    "The snapshot has {churned} churned and {active} active customers; a churn model needs at least {min} "
+    "of each.",
+    "快照中有 {churned} 个已流失客户和 {active} 个未流失客户；流失模型每类至少需要 {min} 个。",
+)
+SNAPSHOT_NO_FEATURES = Msg(
+    "The snapshot has no customer attribute a model can use (numbers, yes/no, or text with 2 to {levels} "
+    "levels).",
+    "快照中没有可供模型使用的客户属性（数值、是/否，或含 2 至 {levels} 个取值的文本）。",
+)
+SNAPSHOT_NEEDS_TRANSACTIONS = Msg(
+    "The method '{method}' reads purchases, and only a customer snapshot is loaded: leave method as 'auto' "
+    "for the snapshot model, or upload transactions (customer_id, date, revenue).",
+    "方法“{method}”需要购买记录，而目前只载入了客户快照：请把 method 保持为“auto”以使用快照模型，或上传交易数据"
+    "（customer_id、date、revenue）。",
+)
+SNAPSHOT_FINDING_REVENUE = Msg(
+    "{amount} a year of charges (monthly charges × 12) comes from customers at high churn risk ({share} of "
+    "the total).",
+    "每年 {amount} 的费用（月费 × 12）来自高流失风险客户（占总额 {share}）。",
+)
+SNAPSHOT_FINDING_VALUABLE = Msg(
+    "{count} of the top-20% customers by monthly charges are at high churn risk; together {amount} a year.",
+    "按月费排名前20%的客户中有 {count} 个处于高流失风险，合计每年 {amount}。",
+)
+SNAPSHOT_CUSTOMER_CHURNED = Msg(
+    "{customer}: already marked churned in the snapshot, so not scored.",
+    "{customer}：快照中已标记为流失，不再评分。",
+)
+SNAPSHOT_CHART_CALIBRATION = Msg(
+    "Calibration: mean predicted churn probability vs observed churn rate (out of fold, by fifth)",
+    "校准：平均预测流失概率与实际流失率（折外，按五分位）",
+)
+SNAPSHOT_PREDICTED = Msg("mean predicted probability", "平均预测概率")
+SNAPSHOT_OBSERVED = Msg("observed churn rate", "实际流失率")

@@ -68,6 +68,7 @@ COLUMNS: dict[str, Msg] = {
     "active_at_start": Msg("Active at start", "期初活跃客户"),
     "churned_new": Msg("Churned in period", "期间流失"),
     "complete": Msg("Complete period", "完整期间"),
+    "churn_lift": Msg("Churn rate ÷ overall rate", "流失率 ÷ 整体流失率"),
 }
 
 
@@ -134,3 +135,59 @@ SETTING_PATTERNS: dict[str, list[str]] = {
     ],
 }
 SETTING_PERCENT: set[str] = set()
+# --- a customer snapshot (tools/retention/snapshot.py: churn flag, no dates) ------------------------
+
+SNAPSHOT_FORMULA = Msg(
+    "churn rate = customers marked churned / customers with a churn flag, overall and per group. "
+    "Significance: chi-square test of independence on the groups x (churned, not churned) table, "
+    "χ² = Σ (O − E)² / E with E = group size x column total / all customers, groups − 1 degrees of "
+    "freedom, no continuity correction; a 2 x 2 table with an expected count below 5 uses Fisher's exact "
+    "test instead. Significant when p < {alpha}; customers with an unknown group value are left out of "
+    "the test.",
+    "流失率 = 标记为已流失的客户数 / 有流失标记的客户数，整体及各组分别计算。显著性：对“组 × （流失，未流失）”"
+    "列联表做卡方独立性检验，χ² = Σ (O − E)² / E，E = 组内客户数 × 列合计 / 全部客户数，自由度 = 组数 − 1，"
+    "不做连续性校正；2 × 2 表中有期望频数小于 5 时改用 Fisher 精确检验。p < {alpha} 为显著；分组值未知的客户不参与检验。",
+)
+SNAPSHOT_HEAD = Msg(
+    "Churn rate: {rate} ({churned} of {customers} customers in the snapshot are marked churned).",
+    "流失率：{rate}（快照中 {customers} 个客户里有 {churned} 个标记为已流失）。",
+)
+SNAPSHOT_GROUPS = Msg("By {dimension}: {items}.", "按{dimension}：{items}。")
+SNAPSHOT_GROUP_ITEM = Msg(
+    "{label} {rate} ({churned} of {customers})",
+    "{label} {rate}（{customers} 个中 {churned} 个）",
+)
+SNAPSHOT_CHI2 = Msg(
+    "Chi-square test of independence between {dimension} and churn: χ² = {statistic}, df = {dof}, p {p}: "
+    "{verdict}.",
+    "{dimension}与流失的卡方独立性检验：χ² = {statistic}，自由度 {dof}，p {p}：{verdict}。",
+)
+SNAPSHOT_FISHER = Msg(
+    "Fisher's exact test between {dimension} and churn (a 2 x 2 table with an expected count below 5): "
+    "p {p}: {verdict}.",
+    "{dimension}与流失的 Fisher 精确检验（2 × 2 表，有期望频数小于 5）：p {p}：{verdict}。",
+)
+SNAPSHOT_SIGNIFICANT = Msg(
+    "the churn rates differ significantly at the {alpha} level",
+    "各组流失率在 {alpha} 水平上差异显著",
+)
+SNAPSHOT_NOT_SIGNIFICANT = Msg(
+    "the differences may be chance (not significant at the {alpha} level)",
+    "差异可能出于偶然（在 {alpha} 水平上不显著）",
+)
+SNAPSHOT_NO_TEST = Msg("No significance test: {reason}.", "未做显著性检验：{reason}。")
+SNAPSHOT_ONE_GROUP = Msg("only one group has customers", "只有一个组有客户")
+SNAPSHOT_ONE_OUTCOME = Msg(
+    "every customer in the groups has the same churn flag", "各组客户的流失标记全部相同"
+)
+SNAPSHOT_SMALL_EXPECTED = Msg(
+    "{count} of {cells} expected counts are below 5, so the chi-square p-value is approximate.",
+    "{cells} 个期望频数中有 {count} 个小于 5，卡方检验的 p 值只是近似值。",
+)
+SNAPSHOT_UNKNOWN_LEFT_OUT = Msg(
+    "{count} customers without a {dimension} value are shown as 'unknown' and left out of the test.",
+    "有 {count} 个客户缺少{dimension}，显示为“unknown”，不参与检验。",
+)
+SNAPSHOT_CHART = Msg("Churn rate by {dimension}", "按{dimension}的流失率")
+SNAPSHOT_CHART_OVERALL = Msg("Customers by churn flag", "按流失标记的客户数")
+SNAPSHOT_FLAG_LABELS = (Msg("not churned", "未流失"), Msg("churned", "已流失"))

@@ -73,6 +73,10 @@ COLUMNS: dict[str, Msg] = {
     "paid_date": Msg("Paid date", "付款日期"),
     "paid_amount": Msg("Paid amount", "已付金额"),
     "written_off": Msg("Written off", "已核销"),
+    "tenure": Msg("Tenure (months)", "在网时长（月）"),
+    "monthly_charges": Msg("Monthly charges", "月费"),
+    "total_charges": Msg("Total charges", "累计消费"),
+    "contract": Msg("Contract type", "合约类型"),
 }
 
 

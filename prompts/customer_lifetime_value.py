@@ -112,6 +112,11 @@ COLUMNS: dict[str, Msg] = {
     "share_of_clv": Msg("Share of CLV", "CLV 占比"),
     "actual": Msg("Actual purchases", "实际购买次数"),
     "predicted": Msg("Predicted purchases", "预测购买次数"),
+    "retention_12m": Msg("Chance of still being a customer in 12 months", "12个月后仍是客户的概率"),
+    "expected_remaining_months": Msg("Expected remaining tenure (months)", "预期剩余在网时长（月）"),
+    "average_expected_remaining_months": Msg(
+        "Average expected remaining tenure (months)", "平均预期剩余在网时长（月）"
+    ),
 }
 
 
@@ -336,3 +341,63 @@ SETTING_WORDS: dict[str, dict[str, list[str]]] = {
 }
 # A period end that is a calibration end ("fit on data up to June 2025 and check the holdout").
 CALIBRATION_WORDS: list[str] = ["calibrat", "holdout", "hold-out", "back-test", "backtest", "校准", "检验期", "回测"]
+# --- a customer snapshot (tools/clv/subscription.py: tenure, monthly charges, a churn flag) ----------
+
+SUB_FORMULA = Msg(
+    "Subscription CLV for each customer not yet churned, with tenure t (months) and monthly charge c: clv = "
+    "margin × c × Σ_{{k=1..H}} S(t + k) / S(t) / (1 + d)^k, where S is the Kaplan-Meier survival curve of "
+    "tenure (churn flag = event; {curves}), S(t + k) / S(t) the chance of still being a customer k months "
+    "from now, d = (1 + {annual})^(1/12) − 1 the monthly discount rate and H = {horizon} months. Expected "
+    "remaining tenure = Σ_{{k=1..H}} S(t + k) / S(t) months. Beyond the longest tenure in a curve, S "
+    "continues at that curve's average monthly churn over its last {tail} months.",
+    "对每个尚未流失、在网 t 个月、月费 c 的客户，订阅 CLV = 毛利率 × c × Σ_{{k=1..H}} S(t + k) / S(t) / (1 + d)^k，其中 S 为"
+    "在网时长的 Kaplan-Meier 生存曲线（流失标记为事件；{curves}），S(t + k) / S(t) 为 k 个月后仍是客户的概率，"
+    "d = (1 + {annual})^(1/12) − 1 为月折现率，H = {horizon} 个月。预期剩余在网时长 = Σ_{{k=1..H}} S(t + k) / S(t) 个月。"
+    "超过曲线中最长的在网时长后，S 按该曲线最后 {tail} 个月的平均月流失率延续。",
+)
+SUB_CURVES_CONTRACT = Msg(
+    "one curve per contract type, the overall curve for customers without one",
+    "每种合约类型一条曲线，没有合约类型的客户用整体曲线",
+)
+SUB_CURVES_ALL = Msg("one curve for all customers", "所有客户共用一条曲线")
+SUB_SUMMARY = Msg(
+    "Subscription CLV over the next {horizon} months (monthly charge × margin {margin} × expected remaining "
+    "tenure from the survival curve, discounted at {annual} a year): {customers} customers not yet churned, "
+    "{total} in total, average {average}, median {median}; expected remaining tenure {months} months on "
+    "average within the horizon.",
+    "未来 {horizon} 个月的订阅 CLV（月费 × 毛利率 {margin} × 由生存曲线得出的预期剩余在网时长，按年 {annual} 折现）："
+    "{customers} 个尚未流失的客户，合计 {total}，平均 {average}，中位数 {median}；在预测期内平均预期剩余在网 {months} 个月。",
+)
+SUB_CUSTOMER = Msg(
+    "{customer}: CLV {clv} (monthly charge {charge}, tenure {tenure} months, {retention} chance of still being "
+    "a customer in 12 months, {months} months expected within the horizon); rank {rank} of {customers}.",
+    "{customer}：CLV {clv}（月费 {charge}，在网 {tenure} 个月，12 个月后仍是客户的概率 {retention}，预测期内预期在网 "
+    "{months} 个月）；排名第 {rank}（共 {customers} 个客户）。",
+)
+SUB_CHURNED_CUSTOMER = Msg(
+    "{customer}: already marked churned in the snapshot, so no future value.",
+    "{customer}：快照中已标记为流失，没有未来价值。",
+)
+SUB_MARGIN_ASSUMED = Msg(
+    "No margin was given, so margin is taken as 100%: CLV here is expected future charges (revenue), not "
+    "profit. Give a margin (e.g. 'margin 0.6').",
+    "未指定毛利率，因此按100%计算：此处的 CLV 是预期未来费用（收入）而非利润。可指定毛利率（例如“毛利率 0.6”）。",
+)
+SUB_TAIL = Msg(
+    "Beyond the longest tenure observed, each curve continues at its average monthly churn over its last "
+    "{tail} months: {items}.",
+    "超过观察到的最长在网时长后，每条曲线按其最后 {tail} 个月的平均月流失率延续：{items}。",
+)
+SUB_EXCLUDED = Msg(
+    "{count} customers not yet churned have no tenure or no monthly charge and are not valued.",
+    "有 {count} 个尚未流失的客户缺少在网时长或月费，未计算价值。",
+)
+SUB_PURPOSE_CHARGES = Msg("value subscriptions (the charge per month)", "计算订阅价值（每月费用）")
+SUB_PURPOSE_TENURE = Msg("read the survival curve (months as a customer)", "计算生存曲线（客户在网月数）")
+SUB_ALL_CURVE = Msg("all customers", "全部客户")
+SUB_FINDING = Msg(
+    "{count} of the top-20% customers by monthly charges have less than a {threshold} chance of still being "
+    "customers in 12 months; together {amount} a year of charges.",
+    "按月费排名前20%的客户中有 {count} 个在 12 个月后仍是客户的概率低于 {threshold}；合计每年 {amount} 的费用。",
+)
+SUB_CHART_CONTRACT = Msg("Average subscription CLV by contract type", "各合约类型的平均订阅 CLV")

@@ -58,6 +58,11 @@ COLUMNS: dict[str, Msg] = {
     "survival_3y": Msg("Still active after 3 years", "3年留存比例"),
     "days": Msg("Days", "天数"),
     "survival": Msg("Share still active", "留存比例"),
+    "median_tenure_months": Msg("Median tenure (months)", "中位在网时长（月）"),
+    "survival_12m": Msg("Still a customer after 12 months", "12个月留存比例"),
+    "survival_24m": Msg("Still a customer after 24 months", "24个月留存比例"),
+    "survival_36m": Msg("Still a customer after 36 months", "36个月留存比例"),
+    "months": Msg("Months", "月数"),
 }
 
 
@@ -124,3 +129,51 @@ SETTING_PATTERNS: dict[str, list[str]] = {
     ],
 }
 SETTING_PERCENT: set[str] = set()
+# --- a customer snapshot (tools/retention/snapshot.py: tenure and a churn flag, no dates) ------------
+
+SNAPSHOT_FORMULA = Msg(
+    "Kaplan-Meier estimate (tools/retention/kaplan_meier.py) from the snapshot: duration = tenure in "
+    "months; a churned customer's tenure is an event, an active customer's is censored (still a customer). "
+    "S(t) = Π over churn times t_i <= t of (1 - d_i / n_i), with d_i customers churning at tenure t_i and "
+    "n_i customers with tenure >= t_i. Median tenure = first t with S(t) <= 0.5 ('not reached' when the "
+    "curve stays above 0.5); survival at 12, 24 and 36 months = S(12), S(24), S(36) (none beyond the "
+    "longest tenure). Log-rank test (chi-square, groups - 1 degrees of freedom) compares the groups' "
+    "curves.",
+    "基于快照的 Kaplan-Meier 估计（tools/retention/kaplan_meier.py）：时长 = 在网时长（月）；已流失客户的在网时长为事件，"
+    "仍在网客户的为删失。S(t) = ∏(t_i ≤ t) (1 − d_i / n_i)，d_i 为在网时长 t_i 时流失的客户数，n_i 为在网时长 ≥ t_i "
+    "的客户数。中位在网时长 = 首个使 S(t) ≤ 0.5 的 t（曲线始终高于 0.5 时为“未达到”）；12、24、36 个月的留存 = S(12)、"
+    "S(24)、S(36)（超过最长在网时长时不给出）。对数秩检验（卡方，自由度 = 组数 − 1）比较各组曲线。",
+)
+SNAPSHOT_COHORT = Msg(
+    "The snapshot is read as customers followed from their start: a churned customer's tenure is their "
+    "whole lifetime, an active customer's is censored at their tenure today. If customers who left before "
+    "the snapshot was taken are missing from the file, survival is overstated.",
+    "快照按“从开始起跟踪的客户”解读：已流失客户的在网时长即其完整生命周期，仍在网客户在当前在网时长处删失。"
+    "如果文件中缺少在快照之前就已离开的客户，留存率会被高估。",
+)
+SNAPSHOT_HEAD = Msg(
+    "{customers} customers, {churned} churned. Median tenure: {median}; still customers after 12 months: "
+    "{s12}, 24 months: {s24}, 36 months: {s36}.",
+    "{customers} 个客户，其中 {churned} 个已流失。中位在网时长：{median}；12 个月后仍留存：{s12}，24 个月：{s24}，"
+    "36 个月：{s36}。",
+)
+SNAPSHOT_GROUP_ITEM = Msg(
+    "{label}: median {median}, 12 months {s12}",
+    "{label}：中位 {median}，12 个月留存 {s12}",
+)
+SNAPSHOT_LOGRANK = Msg(
+    "Log-rank test between the {dimension} groups: p {p} ({verdict}).",
+    "各{dimension}组之间的对数秩检验：p {p}（{verdict}）。",
+)
+MONTHS = Msg("{months} months", "{months} 个月")
+SNAPSHOT_NO_TENURE = Msg(
+    "{count} customers have no tenure (or a negative one) and are left out.",
+    "有 {count} 个客户没有在网时长（或为负数），未纳入计算。",
+)
+SNAPSHOT_TENURE_GROUP = Msg(
+    "Tenure is the time axis of the survival curve, so it cannot also be the grouping; choose another "
+    "attribute (e.g. contract).",
+    "在网时长是生存曲线的时间轴，不能同时作为分组；请选择其他属性（例如合约类型）。",
+)
+SNAPSHOT_PURPOSE = Msg("draw survival curves (months as a customer)", "绘制生存曲线（客户在网月数）")
+SNAPSHOT_AXIS_X = Msg("months as a customer (tenure)", "在网月数（tenure）")

@@ -13,6 +13,16 @@ Order = Literal["top", "bottom"]
 Dimension = Literal[
     "segment", "region", "industry", "product", "channel", "acquisition_channel", "month", "quarter", "year"
 ]
+#: A customer snapshot's own attributes (a customers table with a churn flag and no dates).
+SnapshotDimension = Literal["contract", "tenure", "monthly_charges", "total_charges"]
+#: What the churn, survival and CLV tools group by: a dimension, a snapshot attribute, or on a snapshot any
+#: other column of the customers table as named in the file (numbers are banded).
+CustomerGroup = Dimension | SnapshotDimension | str
+#: The description of a CustomerGroup field (the snapshot half; each tool states its dimensions first).
+SNAPSHOT_GROUP_HELP = (
+    " On a customer snapshot (churn flag, no dates): contract, tenure (bands in months), monthly_charges, "
+    "total_charges, or any column of the customers table as named in the file (numbers are banded)."
+)
 
 
 class ToolParams(BaseModel):

@@ -53,6 +53,11 @@ KIND_WORDS: dict[str, list[str]] = {
 
 # --- canonical columns ---------------------------------------------------------------------------
 
+# Customer snapshots (one row per customer with a churn flag and no dates: telecom, SaaS, insurance,
+# banking exports): optional columns of the customers kind. tenure is in months; the charges are money.
+SNAPSHOT_COLUMNS = ("tenure", "monthly_charges", "total_charges", "contract")
+SNAPSHOT_NUMBER_COLUMNS = ("tenure", "monthly_charges", "total_charges")
+
 CANONICAL: dict[str, dict[str, list[str]]] = {
     "transactions": {
         "required": ["customer_id", "date", "revenue"],
@@ -61,7 +66,8 @@ CANONICAL: dict[str, dict[str, list[str]]] = {
     },
     "customers": {
         "required": ["customer_id"],
-        "optional": "name segment region industry signup_date acquisition_channel churned churn_date".split(),
+        "optional": "name segment region industry signup_date acquisition_channel churned churn_date".split()
+        + list(SNAPSHOT_COLUMNS),
     },
     "invoices": {
         "required": ["customer_id", "invoice_date", "due_date", "amount"],
@@ -93,7 +99,7 @@ NUMBER_COLUMNS = tuple(
     "revenue cost quantity unit_price discount service_cost amount paid_amount total_assets total_liabilities"
     " current_assets current_liabilities inventory cash ebit interest_expense retained_earnings sales equity"
     " market_value_equity score response_hours spend leads new_customers".split()
-)
+) + SNAPSHOT_NUMBER_COLUMNS
 #: Canonical dtypes: ids and text are TEXT_DTYPE (pandas 3's default "str"; the same dtype on pandas 2.x),
 #: dates naive day-precision datetimes, numbers float64, flags bool ("boolean" when values are missing).
 TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
@@ -216,6 +222,24 @@ SYNONYMS: dict[str, list[str]] = {
     col.strip(): [w.strip() for w in words.split("|") if w.strip()]
     for col, words in (entry.split(":", 1) for entry in re.split(r"\n(?! )", _SYNONYM_TABLE.strip()))
 }
+
+# Customer snapshots: the snapshot columns, and more names of the churn flag (ranked after those above).
+_SNAPSHOT_SYNONYM_TABLE = """
+tenure: tenure | tenure months | tenure in months | months as customer | months as a customer |
+    months with us | customer tenure | subscription months | 在网时长 | 在网月数 | 在网时间 | 入网时长 |
+    网龄 | 客户时长 | 使用时长 | 开通月数
+monthly_charges: monthly charges | monthly charge | monthly fee | monthly fees | monthly bill |
+    monthly amount | monthly payment | mrr | 月费 | 月消费 | 月租 | 月费用 | 每月费用 | 月均消费 | 月账单
+total_charges: total charges | total charge | total billed | total spend | lifetime charges | balance |
+    累计消费 | 总费用 | 累计费用 | 总消费 | 累计金额 | 累计缴费
+contract: contract | contract type | contract term | plan | plan type | subscription plan |
+    subscription type | billing plan | 合约类型 | 合约 | 合约期 | 合同类型 | 套餐 | 套餐类型
+churned: exited | attrition | churn flag | churn label | churn value | has churned | 是否离网 | 离网 |
+    流失标志 | 是否退订 | 已退订
+"""
+for _entry in re.split(r"\n(?! )", _SNAPSHOT_SYNONYM_TABLE.strip()):
+    _col, _words = _entry.split(":", 1)
+    SYNONYMS.setdefault(_col.strip(), []).extend(w.strip() for w in _words.split("|") if w.strip())
 
 # Traditional -> simplified for the characters that occur in Chinese headers (Big5 exports): pairs.
 _TRAD_PAIRS = (

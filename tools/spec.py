@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -19,7 +19,8 @@ class ToolSpec:
     """A tool: its name, typed arguments, function, the table kinds it reads, the findings it emits,
     the services injected into it and its words.
 
-    ``requires`` lists the table kinds it reads (all needed). ``deps`` names services the engine
+    ``requires`` lists the table kinds it reads (all needed); ``or_requires`` another set of kinds that
+    suffices on its own (("customers",): a customer snapshot with a churn flag). ``deps`` names services the engine
     injects as keyword arguments (never chosen by a model), e.g. ("playbooks",): fn(data, params,
     playbooks=store). ``words`` is the tool's module in prompts/ (DESCRIPTION, KEYWORDS, HELP,
     FINDINGS, COLUMNS and its answer texts); the facet contract test checks it is complete. ``order``
@@ -38,6 +39,16 @@ class ToolSpec:
     # Levels it defines per customer, which other tools can filter on: filter attribute -> the column of
     # its table that has customer_id (e.g. {"credit_grade": "grade"}).
     levels: dict[str, str] | None = None
+    or_requires: tuple[str, ...] = ()
+
+    def reads(self, loaded: Container[str]) -> tuple[str, ...] | None:
+        """The table kinds the tool reads from those ``loaded``: ``requires`` when all are loaded, else
+        ``or_requires`` when it is declared and all of it is loaded, else None."""
+        if all(kind in loaded for kind in self.requires):
+            return self.requires
+        if self.or_requires and all(kind in loaded for kind in self.or_requires):
+            return self.or_requires
+        return None
 
     @property
     def description(self) -> Msg:

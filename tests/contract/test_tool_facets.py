@@ -108,3 +108,35 @@ def test_every_output_column_has_an_english_and_a_chinese_label(name: str, demo_
     for c in columns:
         label = column_label(c, words)
         assert label.en.strip() and CJK.search(label.zh), c
+
+
+# A customer snapshot (a churn flag, no dates): the tools that read one, with the groupings that give
+# other columns (a canonical attribute, a banded number, a column named as in the file).
+SNAPSHOT = ROOT / "tests" / "data" / "real" / "telco_churn_snapshot.csv"
+SNAPSHOT_ARGUMENTS: dict[str, list[dict]] = {
+    "churn_trend": [{}, {"group_by": "tenure"}, {"group_by": "PaymentMethod"}],
+    "customer_survival": [{}, {"group_by": "monthly_charges"}],
+    "churn_risk": [{}, {"group_by": "contract"}],
+    "customer_lifetime_value": [{}, {"group_by": "tenure"}],
+}
+
+
+@pytest.fixture(scope="module")
+def snapshot_bundle():
+    from tools.bundle import DatasetBundle
+    from tools.ingest import read_table
+
+    return DatasetBundle([read_table(SNAPSHOT.read_bytes(), SNAPSHOT.name)])
+
+
+@pytest.mark.parametrize("name", sorted(SNAPSHOT_ARGUMENTS))
+def test_every_output_column_on_a_customer_snapshot_is_labelled(name: str, snapshot_bundle) -> None:
+    spec, words = TOOLS[name], TOOLS[name].words
+    for arguments in SNAPSHOT_ARGUMENTS[name]:
+        result = spec.run(snapshot_bundle, arguments)
+        assert result.tables and result.charts
+        assert {f.name for f in result.findings} <= set(spec.findings)
+        assert _bilingual(result.summary) and _bilingual(result.method.formula)
+        columns = {str(c) for t in result.tables for c in t.frame.columns}
+        missing = sorted(c for c in columns if column_label(c, words) is None)
+        assert not missing, f"{name} {arguments}: columns without a label: {missing}"

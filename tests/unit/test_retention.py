@@ -153,9 +153,11 @@ def test_churn_trend_errors(ten_customers):
     with pytest.raises(ToolInputError) as info:
         churn_trend(DatasetBundle(), ChurnTrendParams())
     assert "customers" in info.value.msg.en and "transactions" in info.value.msg.en
+    # churned without churn_date and no transactions: a snapshot (tests/unit/test_snapshot_rates.py),
+    # 5 of the 11 customers churned
     no_date = ten_customers.drop(columns=["churn_date"])
-    with pytest.raises(ToolInputError, match="churn_date"):
-        churn_trend(bundle(customers=no_date), ChurnTrendParams())
+    snapshot = churn_trend(bundle(customers=no_date), ChurnTrendParams())
+    assert snapshot.facts["churn_source"] == "snapshot" and snapshot.facts["churn_rate"] == pytest.approx(5 / 11)
     with pytest.raises(ToolInputError, match="industry"):
         churn_trend(bundle(customers=ten_customers), ChurnTrendParams(group_by="industry"))
 

@@ -12,7 +12,7 @@ import pandas as pd
 from pydantic import Field
 
 from core.text import Msg
-from tools.params import RankParams
+from tools.params import SNAPSHOT_GROUP_HELP, CustomerGroup, RankParams
 from tools.results import Chart, FactValue, Table
 
 if TYPE_CHECKING:
@@ -81,6 +81,11 @@ Method_ = Literal["auto", "supervised", "model", "recency_rule"]
 class ChurnParams(RankParams):
     """Churn risk per customer: how to estimate it, which customers to list."""
 
+    group_by: CustomerGroup | None = Field(
+        None,
+        description="Aggregate by this dimension instead of per customer (e.g. segment, region)."
+        + SNAPSHOT_GROUP_HELP,
+    )
     method: Method_ = Field(
         "auto",
         description="'auto' (default): a supervised model when the customers table has a churned column, "

@@ -83,10 +83,10 @@ def churn_labels(data: DatasetBundle) -> _Labels | None:
         if "signup_date" in frame.columns
         else pd.Series(pd.NaT, index=frame.index)
     )
-    return _Labels(churned, churn_date, signup, _attributes(frame), has_date)
+    return _Labels(churned, churn_date, signup, static_attributes(frame), has_date)
 
 
-def _attributes(frame: pd.DataFrame) -> pd.DataFrame:
+def static_attributes(frame: pd.DataFrame) -> pd.DataFrame:
     """Usable static attributes: numeric and bool columns, and categories with few levels."""
     keep: dict[str, pd.Series] = {}
     n = len(frame)
@@ -270,7 +270,7 @@ def training_frame(
     return X, keys["label"].astype(bool) if len(keys) else pd.Series([], dtype=bool), keys, warns
 
 
-def _model() -> Pipeline:
+def logistic_model() -> Pipeline:
     """Regularised logistic regression: numeric features median-imputed (plus missing indicators) and
     standardised, categories one-hot encoded; L2 penalty with C = LOGISTIC_C."""
     from sklearn.compose import ColumnTransformer, make_column_selector  # lazy: heavy, only for training
@@ -320,7 +320,7 @@ def cross_validate(X: pd.DataFrame, y: pd.Series, groups: pd.Series) -> CrossVal
     for train, test in folds.split(X, yv, groups.to_numpy()):
         if len(np.unique(yv[test])) < 2:
             continue
-        model = _model().fit(X.iloc[train], yv[train])
+        model = logistic_model().fit(X.iloc[train], yv[train])
         prob = model.predict_proba(X.iloc[test])[:, 1]
         oof[test] = prob
         aucs.append(float(roc_auc_score(yv[test], prob)))
@@ -350,7 +350,7 @@ def supervised(
     if n_pos < MIN_PER_CLASS or n_neg < MIN_PER_CLASS:
         return None, say(W.REASON_CLASSES, churned=n_pos, active=n_neg, min=MIN_PER_CLASS)
     cv = cross_validate(X, y, keys[ID])
-    model = _model().fit(X, y.to_numpy())
+    model = logistic_model().fit(X, y.to_numpy())
     churned = labels.churned.fillna(False).astype(bool)
     customers = pd.Index(purchases[ID].dropna().unique())
     active = customers[~churned.reindex(customers).fillna(False).to_numpy()]
@@ -366,8 +366,8 @@ def supervised(
         },
         index=pd.Index(active, name=ID),
     )
-    drivers, driver_items = _drivers(X, cv)
-    warns += _leakage(X, y)
+    drivers, driver_items = top_drivers(X, cv)
+    warns += leakage_warnings(X, y)
     cutoffs = sorted(keys["cutoff"].unique())
     facts: dict[str, FactValue] = {
         "cv_auc": cv.auc,
@@ -405,7 +405,7 @@ def supervised(
     used = [c for c in labels.attributes.columns]
     assumptions = [say(W.ATTRIBUTES_USED, columns=", ".join(used) or "-")] if used else []
     imp = cv.importance.head(15)
-    chart_labels = [_feature_name(f).en for f in imp.index]
+    chart_labels = [feature_name(f).en for f in imp.index]
     figure = go.Figure(go.Bar(x=imp.to_numpy()[::-1], y=chart_labels[::-1], orientation="h"))
     figure.update_layout(showlegend=False)
     drivers_table = pd.DataFrame(
@@ -428,34 +428,43 @@ def supervised(
     )
 
 
-def _feature_name(feature: str) -> Msg:
+def feature_name(feature: str) -> Msg:
     return W.FEATURES.get(feature, Msg(feature, feature))
 
 
-def _drivers(X: pd.DataFrame, cv: CrossValidation) -> tuple[list[str], list[Msg]]:
+def top_drivers(X: pd.DataFrame, cv: CrossValidation) -> tuple[list[str], list[Msg]]:
     """Top features by permutation importance (> 0) with their direction in plain words."""
-    from scipy import stats  # lazy: heavy import
-
     names, items = [], []
-    ok = ~np.isnan(cv.oof)
     for feature, imp in cv.importance.head(TOP_DRIVERS).items():
         if not imp > 0:
             break
-        col = X[feature]
-        label = _feature_name(str(feature))
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            means = pd.Series(cv.oof[ok]).groupby(col.to_numpy()[ok], observed=True).mean()
-            items.append(say(W.DRIVER_LEVEL, feature=label, level=str(means.idxmax())))
+        label = feature_name(str(feature))
+        direction, level = driver_direction(X[feature], cv.oof)
+        if direction == "level":
+            items.append(say(W.DRIVER_LEVEL, feature=label, level=str(level)))
         else:
-            vals = col.to_numpy(float)[ok]
-            finite = ~np.isnan(vals)
-            rho = stats.spearmanr(vals[finite], cv.oof[ok][finite]).statistic if finite.sum() > 2 else 0.0
-            items.append(say(W.DRIVER_UP if rho >= 0 else W.DRIVER_DOWN, feature=label))
+            items.append(say(W.DRIVER_UP if direction == "up" else W.DRIVER_DOWN, feature=label))
         names.append(str(feature))
     return names, items
 
 
-def _leakage(X: pd.DataFrame, y: pd.Series) -> list[Msg]:
+def driver_direction(column: pd.Series, oof: np.ndarray) -> tuple[str, str | None]:
+    """How a feature moves the out-of-fold churn probability: ("up" | "down", None) for a number (the sign
+    of its Spearman correlation with the probability), ("level", the level with the highest mean
+    probability) for a category."""
+    from scipy import stats  # lazy: heavy import
+
+    ok = ~np.isnan(oof)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        means = pd.Series(oof[ok]).groupby(column.to_numpy()[ok], observed=True).mean()
+        return "level", str(means.idxmax())
+    vals = column.to_numpy(float)[ok]
+    finite = ~np.isnan(vals)
+    rho = stats.spearmanr(vals[finite], oof[ok][finite]).statistic if finite.sum() > 2 else 0.0
+    return ("up" if rho >= 0 else "down"), None
+
+
+def leakage_warnings(X: pd.DataFrame, y: pd.Series) -> list[Msg]:
     from sklearn.metrics import roc_auc_score  # lazy: heavy import
 
     out = []
@@ -468,5 +477,5 @@ def _leakage(X: pd.DataFrame, y: pd.Series) -> list[Msg]:
             continue
         auc = roc_auc_score(y.to_numpy()[ok], v[ok])
         if max(auc, 1 - auc) > LEAKAGE_AUC:
-            out.append(say(W.LEAKAGE, feature=_feature_name(col), auc=f"{max(auc, 1 - auc):.3f}"))
+            out.append(say(W.LEAKAGE, feature=feature_name(col), auc=f"{max(auc, 1 - auc):.3f}"))
     return out

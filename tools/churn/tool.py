@@ -39,6 +39,12 @@ Two ways, chosen by the data (``method="auto"``)
 
    and churn_probability is left empty (never a silent zero); ``basis`` says which rule applied.
 
+3. A customer snapshot (a churn flag and no dates, no transactions; tools/snapshot.py): a supervised model
+   of the flag from the customers' attributes, logistic regression or gradient boosting chosen by 5-fold
+   stratified cross-validated ROC AUC, out-of-fold probabilities, calibration (mean predicted probability
+   against the observed churn rate) and revenue at risk = monthly charges x 12 of the high-risk customers
+   (tools/churn/snapshot.py has the formulas).
+
 Risk levels: from 1 - P(alive) high >= HIGH_RISK (0.5), medium >= MEDIUM_RISK (0.25), else low; from
 the supervised P(churn within H days) high >= SUPERVISED_HIGH_RISK (0.30), medium >=
 SUPERVISED_MEDIUM_RISK (0.15), else low.
@@ -79,6 +85,7 @@ from tools.churn.common import (
     ChurnParams,
     Scored,
 )
+from tools.churn.snapshot import snapshot_churn_risk
 from tools.churn.supervised import churn_labels, supervised
 from tools.churn.unlabelled import unlabelled
 from tools.customer_rows import (
@@ -96,6 +103,7 @@ from tools.customer_rows import (
 )
 from tools.errors import ToolInputError
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
+from tools.snapshot import is_snapshot
 from tools.spec import ToolSpec
 from tools.wording import (
     MAX_SUMMARY_ITEMS,
@@ -115,6 +123,8 @@ if TYPE_CHECKING:
 
 def churn_risk(data: DatasetBundle, params: ChurnParams) -> ToolResult:
     """Churn probability and risk level per customer (see the module docstring for the methods)."""
+    if is_snapshot(data):
+        return snapshot_churn_risk(data, params)
     purpose = Msg("estimate churn risk", "估计流失风险")
     tx = data.require("transactions", [ID, "date", "revenue"], purpose)
     if params.method == "supervised":
@@ -390,4 +400,5 @@ SPEC = ToolSpec(
     words=W,
     order=60,
     levels={"churn_risk_level": "risk_level"},
+    or_requires=("customers",),  # a customer snapshot (tools/snapshot.py)
 )

@@ -19,7 +19,10 @@ revenue; a warning says so). The Gamma-Gamma model is fitted on the repeat buyer
 cannot be (fewer than 10, no convergence, q <= 1) E[Z] is the customer's own mean purchase-day amount
 (first purchase included), with a warning.
 
-Models: "bgnbd" (default), "mbgnbd", "pareto_nbd", "historical" (tools.clv.historical).
+Models: "bgnbd" (default), "mbgnbd", "pareto_nbd", "historical" (tools.clv.historical). A customer
+snapshot (tenure, monthly charges and a churn flag, no purchases; tools/snapshot.py) gets subscription CLV
+whatever the model: margin x monthly charge x Σ_k S(t + k) / S(t) / (1 + d)^k from the Kaplan-Meier curve
+of tenure (tools/clv/subscription.py).
 Fewer than MIN_CUSTOMERS customers, no repeat purchase, or a fit that does not converge fall back to the
 historical method with a warning, never an error.
 
@@ -71,6 +74,7 @@ from tools.bundle import DatasetBundle
 from tools.charts import bar_chart
 from tools.clv import historical as hist
 from tools.clv.reporting import clv_groups, listing_summary, margin_used
+from tools.clv.subscription import subscription_clv
 from tools.customer_rows import (
     PERIODS,
     Rows,
@@ -86,8 +90,9 @@ from tools.customer_rows import (
     with_names,
 )
 from tools.errors import ToolInputError
-from tools.params import RankParams
+from tools.params import SNAPSHOT_GROUP_HELP, CustomerGroup, RankParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
+from tools.snapshot import is_snapshot
 from tools.spec import ToolSpec
 from tools.wording import (
     fact,
@@ -130,6 +135,11 @@ _ASSUMPTIONS = {"bgnbd": W.ASSUME_BGNBD, "mbgnbd": W.ASSUME_MBGNBD, "pareto_nbd"
 class CLVParams(RankParams):
     """Customer lifetime value: model, time unit, calibration end, horizon, discounting and margin."""
 
+    group_by: CustomerGroup | None = Field(
+        None,
+        description="Aggregate by this dimension instead of per customer (e.g. segment, region)."
+        + SNAPSHOT_GROUP_HELP,
+    )
     model: Model = Field(
         "bgnbd",
         description="CLV model: 'bgnbd' (default; BG/NBD purchases + Gamma-Gamma spend), 'mbgnbd', "
@@ -172,6 +182,8 @@ class CLVParams(RankParams):
 
 def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResult:
     """Predicted (or historical) customer lifetime value; see the module docstring for the maths."""
+    if is_snapshot(data):
+        return subscription_clv(data, params)
     purpose = Msg("estimate customer lifetime value", "估算客户终身价值")
     tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
     if params.model == "historical":
@@ -578,4 +590,5 @@ SPEC = ToolSpec(
     findings=('at_risk_valuable_customers',),
     words=W,
     order=50,
+    or_requires=("customers",),  # a customer snapshot (tools/snapshot.py)
 )

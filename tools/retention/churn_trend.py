@@ -1,6 +1,9 @@
 """churn_trend: churn rate per month, quarter or year (customers churned in the period / customers active
 at its start), overall and by a customer dimension; names the peak periods and highest-churn groups.
 
+On a customer snapshot (a churn flag and no dates, tools/snapshot.py) the churn rate is the flag's share,
+overall and by any customer attribute, with a chi-square test of independence (tools/retention/snapshot.py).
+
 Findings: ``churn_peak`` (a period above PEAK_FACTOR x the median rate with PEAK_MIN_ACTIVE+ active).
 
 Example
@@ -30,7 +33,7 @@ from prompts import churn_events as S
 from prompts import churn_trend as W
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
-from tools.params import Dimension
+from tools.params import SNAPSHOT_GROUP_HELP, CustomerGroup
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.retention.events import (
     MAX_CHART_GROUPS,
@@ -45,6 +48,8 @@ from tools.retention.events import (
     period_label,
     period_start,
 )
+from tools.retention.snapshot import snapshot_churn_trend
+from tools.snapshot import is_snapshot
 from tools.spec import ToolSpec
 from tools.wording import fact, iso, join, num_text, pct_text, say, sentences
 
@@ -57,10 +62,11 @@ class ChurnTrendParams(ChurnEventParams):
     """Churn rate per calendar period, overall and by a dimension."""
 
     freq: Freq = Field("month", description="Period length: month, quarter or year.")
-    group_by: Dimension | None = Field(
+    group_by: CustomerGroup | None = Field(
         None,
         description="Split by a customer dimension (segment, region, industry, acquisition_channel, or the "
-        "customer's main product/channel); month/quarter/year set the period length instead.",
+        "customer's main product/channel); month/quarter/year set the period length instead."
+        + SNAPSHOT_GROUP_HELP,
     )
     n: int = Field(10, ge=1, le=1000, description="How many groups (or peak periods) to name.")
 
@@ -89,7 +95,14 @@ def churn_trend(data: DatasetBundle, params: ChurnTrendParams) -> ToolResult:
     Tables: churn_by_period (+ churn_by_group, churn_by_period_and_group). Chart: line of the rates.
 
     Example: 10 customers at the start of March, 2 churn in March -> churn rate 2 / 10 = 20%.
+
+    A customer snapshot (no dates) instead gets churn_rate = churned / customers overall and per group,
+    with Pearson's chi-square test of independence (Fisher's exact test for a small 2 x 2 table): see
+    ``tools.retention.snapshot.snapshot_churn_trend`` (facts churn_source "snapshot", test, p_value,
+    chi2_statistic, chi2_dof, significant; table churn_by_group with churn_lift = group rate / overall).
     """
+    if is_snapshot(data):
+        return snapshot_churn_trend(data, params)
     freq: str = params.group_by if params.group_by in PERIOD_DIMS else params.freq
     dim = params.group_by if params.group_by not in (None, *PERIOD_DIMS) else None
     lives = churn_lives(data, params.as_of, params.inactivity_days)
@@ -310,4 +323,5 @@ SPEC = ToolSpec(
     findings=('churn_peak',),
     words=W,
     order=70,
+    or_requires=("customers",),  # a customer snapshot (tools/snapshot.py)
 )

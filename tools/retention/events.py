@@ -1,6 +1,8 @@
 """Churn events shared by churn_trend and customer_survival: one row per customer with its start and
 churn dates, the Params base for the reference date and the inactivity rule, and period helpers.
 
+- A customers table with ``churned`` but no ``churn_date`` and no transactions is a snapshot, read by
+  tools/retention/snapshot.py instead (nothing here dates its churn).
 - With churn labels (a customers table with ``churned`` and/or ``churn_date``): a customer churned at
   ``churn_date`` when churned is yes (or, without a churned column, when churn_date is present). A
   churned customer without a churn_date is dated at the last purchase when transactions exist, else
@@ -38,6 +40,8 @@ DEFAULT_INACTIVITY_DAYS = 180
 MAX_SUMMARY_ITEMS = 5
 MAX_CHART_GROUPS = 10
 MAX_CURVE_POINTS = 500
+#: Below this many churn events the survival estimates get a warning.
+FEW_EVENTS = 10
 ID = "customer_id"
 PERIOD_DIMS = ("month", "quarter", "year")
 
@@ -93,8 +97,6 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
     )
     if not has_labels and tx is None:
         raise ToolInputError(W.NEEDS_CHURN_DATA)
-    if has_labels and "churn_date" not in customers.columns and tx is None:
-        raise ToolInputError(W.NEEDS_CHURN_DATE)
     if tx is not None:
         tx = data.require("transactions", ["customer_id", "date", "revenue"])
     ref = _reference_date(customers, tx, as_of)

@@ -1,6 +1,8 @@
 """customer_survival: Kaplan-Meier customer lifetimes (still-active customers censored) by group, median
 lifetime, survival at 1, 2 and 3 years, and a log-rank test between the groups (tools/retention/
-kaplan_meier.py). Customers older than the data enter the risk set when the data starts.
+kaplan_meier.py). Customers older than the data enter the risk set when the data starts. A customer
+snapshot (tenure and a churn flag, no dates) gets the curves from tenure in months
+(tools/retention/snapshot.py).
 
 Findings: none.
 """
@@ -17,9 +19,10 @@ from prompts import churn_events as S
 from prompts import customer_survival as W
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
-from tools.params import Dimension
+from tools.params import SNAPSHOT_GROUP_HELP, CustomerGroup
 from tools.results import Chart, FactValue, Method, Table, ToolResult
 from tools.retention.events import (
+    FEW_EVENTS,
     MAX_CHART_GROUPS,
     MAX_CURVE_POINTS,
     PERIOD_DIMS,
@@ -31,22 +34,22 @@ from tools.retention.events import (
     period_label,
     pvalue_text,
 )
+from tools.retention.snapshot import snapshot_survival
+from tools.snapshot import is_snapshot
 from tools.spec import ToolSpec
 from tools.wording import fact, iso, join, num_text, pct_text, say, sentences
 
 #: Survival reported at these horizons (days): 1, 2 and 3 years.
 SURVIVAL_HORIZONS = {"survival_1y": 365, "survival_2y": 730, "survival_3y": 1095}
-#: Below this many churn events the survival estimates get a warning.
-FEW_EVENTS = 10
 SIGNIFICANCE = 0.05
 
 class SurvivalParams(ChurnEventParams):
     """Kaplan-Meier customer lifetimes by group (start/end select customers by their start date)."""
 
-    group_by: Dimension | None = Field(
+    group_by: CustomerGroup | None = Field(
         None,
-        description="Compare curves by this customer dimension (default: segment when present); "
-        "month/quarter/year compare signup cohorts.",
+        description="Compare curves by this customer dimension (default: segment when present; on a "
+        "snapshot contract first); month/quarter/year compare signup cohorts." + SNAPSHOT_GROUP_HELP,
     )
 
 
@@ -72,7 +75,12 @@ def customer_survival(data: DatasetBundle, params: SurvivalParams) -> ToolResult
     Facts: customers, churned_customers, median_lifetime_days (None when not reached),
     survival_1y/2y/3y (None beyond the longest observed duration), group_by, groups, logrank_p_value,
     logrank_statistic. Tables: survival_by_group, survival_curve. Chart: step curves. Findings: none.
+
+    A customer snapshot instead uses d_i = tenure_i in months and event_i = churned_i (see
+    ``tools.retention.snapshot.snapshot_survival``; facts median_tenure_months, survival_12m/24m/36m).
     """
+    if is_snapshot(data):
+        return snapshot_survival(data, params)
     from tools.retention.kaplan_meier import kaplan_meier, logrank  # lazy: it imports scipy.stats (slow)
 
     lives = churn_lives(data, params.as_of, params.inactivity_days)
@@ -234,4 +242,5 @@ SPEC = ToolSpec(
     findings=(),
     words=W,
     order=90,
+    or_requires=("customers",),  # a customer snapshot (tools/snapshot.py)
 )
