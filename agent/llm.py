@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from agent import compose
+from agent.security import model_view
 from agent.session import Session
 from prompts import llm as P
 from tools.registry import TOOLS, ToolSpec
@@ -263,14 +263,7 @@ class Turn:
 
 def tool_content(result: ToolResult, pseudo: Pseudonymiser) -> str:
     """What the model sees of a result: summary, facts and finding names (no tables, no free text)."""
-    facts = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in result.facts.items()}
-    findings = [{"name": f.name, "customers": len(f.customers), "value": f.value} for f in result.findings]
-    text = P.TOOL_CONTENT.format(
-        summary=result.summary.en,
-        facts=json.dumps(compose.json_value(facts), ensure_ascii=False),
-        findings=json.dumps(compose.json_value(findings), ensure_ascii=False) if findings else "none",
-    )
-    return pseudo.outbound(text)
+    return model_view.tool_content(result, pseudo)  # ids, names, numbers only (agent/security)
 
 
 def make_tools(session: Session, turn: Turn, pseudo: Pseudonymiser, language: Lang) -> list:
@@ -290,8 +283,7 @@ def make_tools(session: Session, turn: Turn, pseudo: Pseudonymiser, language: La
             turn.answers.append(answer)
             result = answer.result if answer.error is None and not answer.internal_error else None
             if result is None:
-                error = answer.error.message("en") if answer.error else "internal error"
-                return pseudo.outbound(P.TOOL_ERROR.format(error=error)), None
+                return model_view.tool_error(answer.error, pseudo), None
             turn.verified.add_result(result)
             return tool_content(result, pseudo), result
 
@@ -447,7 +439,7 @@ def _run_agent(
     system = P.SYSTEM.format(
         pseudonym_example=f"{PSEUDONYM_PREFIX}0001" if pseudo.enabled else "C00001",
         language=P.LANGUAGE[language],
-        schema=pseudo.outbound(schema_text(session)),
+        schema=model_view.schema(pseudo),
     )
     agent = create_agent(chat, make_tools(session, turn, pseudo, language), system_prompt=system)
     messages: list[Any] = []
