@@ -18,6 +18,7 @@ import pytest
 import socketio
 
 from benchmarks.load import PASSWORD, Server, User, create_users, free_port  # noqa: F401 (re-export)
+from tests.integration.server import in_thread
 
 pytestmark = pytest.mark.slow
 
@@ -114,7 +115,9 @@ def socket_connects(url: str, token: str, thread_id: str | None = None) -> bool:
 
 
 def run(coro):
-    return asyncio.run(asyncio.wait_for(coro, 300))
+    """Run a client scenario (at most 5 minutes) in a thread of its own: the e2e tests' session-wide
+    Playwright leaves an event loop running in the main thread (tests/integration/server.py in_thread)."""
+    return in_thread(asyncio.run, asyncio.wait_for(coro, 300))
 
 
 async def chat_user(url: str, name: str) -> User:

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.integration.server import CHROMIUM, CHROMIUM_ARGS, Server
+from tests.integration.server import CHROMIUM, CHROMIUM_ARGS, Server, in_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -34,6 +34,10 @@ def local_server(tmp_path_factory):
 
 
 def test_chat_loads_nothing_from_outside_and_data_makes_no_links(local_server, tmp_path):
+    in_thread(scenario, local_server, tmp_path)  # Playwright's sync API needs a thread without a loop
+
+
+def scenario(local_server, tmp_path) -> None:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} not found: run scripts/provision-test-deps.sh (apt-get install -y chromium)")
     from playwright.sync_api import expect, sync_playwright
