@@ -28,14 +28,15 @@ from chainlit.utils import utc_now
 from fastapi import Depends, HTTPException
 from fastapi.responses import FileResponse
 
-from agent import auth, compose, database, engine, intents, oauth, persistence
+from agent import auth, compose, database, engine, oauth, persistence, understand
 from agent import settings as settings_mod
+from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
 from agent.memory import IdleReleaser
 from agent.security import caps, files, render, shutdown, uploads, wiring
 from agent.session import Session
+from core.text import Lang
 from prompts import answers as T
-from tools.text import Lang
 
 log = logging.getLogger("custfin.app")
 
@@ -404,7 +405,7 @@ async def on_message(message: cl.Message) -> None:
         return
     question = (message.content or "").strip()
     if question:
-        lang = intents.detect_language(question)
+        lang = understand.detect_language(question)
     else:
         lang = session.language
     for element in message.elements or []:
@@ -437,7 +438,7 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
         outcome = await uploads.in_upload_thread(session.add_file, data, filename)
         if outcome.ok:
             await save_conversation(session)
-        report = await asyncio.to_thread(outcome.markdown, lang)
+        report = await asyncio.to_thread(compose.render_file_outcome, outcome, lang)
     except Exception as exc:
         await say_sorry(exc)
         return
@@ -478,7 +479,7 @@ async def answer_question(session: Session, question: str) -> None:
     await deliver(cl.Message(content=content, elements=elements))
 
 
-def render_answer(answer: engine.Answer) -> tuple[str, list[cl.Element]]:
+def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
     """Answer -> message text plus inline elements: table, its full CSV, chart (runs in a thread)."""
     lang = answer.language
     content = answer.markdown
@@ -491,7 +492,8 @@ def render_answer(answer: engine.Answer) -> tuple[str, list[cl.Element]]:
         name = slug(table.name)
         csv_name = f"{name}.csv"
         total = len(table.frame)
-        elements.append(cl.Dataframe(name=name, data=compose.display_frame(table, lang), display="inline"))
+        frame = compose.display_frame(table, lang, result.tool)
+        elements.append(cl.Dataframe(name=name, data=frame, display="inline"))
         elements.append(
             cl.File(name=csv_name, content=compose.table_csv(table), mime="text/csv", display="inline")
         )

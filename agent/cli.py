@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core.text import Msg
 from tools.errors import UserFacingError
-from tools.text import Msg
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -216,7 +216,7 @@ def _tool(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from tools.demo_data import write_csvs
+    from tools.demo import write_csvs
 
     for path in write_csvs(args.out, customers=args.customers, seed=args.seed):
         sys.stdout.write(f"{path}\n")

@@ -1,9 +1,12 @@
-"""ToolResult -> what the user sees: markdown in the user's language, CSV downloads and the CLI JSON."""
+"""The compose stage: tool runs -> what the user sees. The answer's markdown in the user's language
+(headline, method, warnings, recommendations, help), upload reports, CSV downloads and the CLI JSON.
+Every answer text is assembled here."""
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import math
 import re
 from datetime import date, datetime
@@ -12,15 +15,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from agent.answer import VERSION, Answer, ToolRun
+from core.text import Lang, Msg
 from prompts import answers as T
-from prompts import columns as column_labels
-from tools.bundle import KIND_NAMES
+from prompts import help as VH
+from prompts import removal as VR
+from prompts.columns import column_label
+from tools import recommend as rec
+from tools.registry import TOOLS, get_tool
 from tools.results import Table, ToolResult
-from tools.text import Lang, Msg
+from tools.schemas import KIND_NAMES
 
 if TYPE_CHECKING:
-    from agent.engine import Answer, ToolRun
+    from agent.run import RecommendationRuns
     from agent.session import FileOutcome, Session
+
+log = logging.getLogger(__name__)
 
 MAX_JSON_ROWS = 500
 MAX_DISPLAY_ROWS = 500
@@ -94,6 +104,144 @@ def render_file_outcome(outcome: FileOutcome, lang: Lang) -> str:
     lines.append("")
     lines.append(T.FILE_CORRECT_HINT.get(lang))
     return inert_markdown("\n".join(lines))
+
+
+# --------------------------------------------------------------------------------------------------
+# Answers
+# --------------------------------------------------------------------------------------------------
+def notes_markdown(warnings: list[Msg], lang: Lang) -> str:
+    return "\n".join(f"- ℹ️ {w.get(lang)}" for w in warnings)
+
+
+def tool_answer(
+    question: str, lang: Lang, session: Session, run: ToolRun, warnings: list[Msg] | None = None
+) -> Answer:
+    """The answer for one tool run: its result (headline, method, warnings), the recommended next
+    steps for its findings, and the notes; or the tool's user-facing error; or, for a bug, say so."""
+    warnings = list(warnings or [])
+    if run.internal_error is not None:
+        text = T.INTERNAL_ERROR.format(error=run.internal_error).get(lang)
+        return Answer(question, lang, text, [run], internal_error=True)
+    if run.error is not None:
+        return Answer(question, lang, run.error.message(lang), [run], error=run.error)
+    result = run.result
+    assert result is not None
+    if run.tool == "recommend_actions":
+        recommendations, extra = rec.recommendations_json(result, lang), ""
+    else:
+        extra, recommendations = recommendation_block(session, result, lang)
+    if session.is_demo:
+        warnings.append(T.DEMO_NOTE)
+    markdown = render_result(result, lang)
+    if extra:
+        markdown += "\n\n" + extra
+    if warnings:
+        markdown += "\n\n" + notes_markdown(warnings, lang)
+    return Answer(
+        question,
+        lang,
+        markdown,
+        [run],
+        recommendations=recommendations,
+        warnings=[w.get(lang) for w in result.warnings + warnings],
+        data_fingerprint=session.bundle.fingerprint(get_tool(run.tool).requires or None),
+    )
+
+
+def recommendation_answer(
+    question: str, lang: Lang, session: Session, runs: RecommendationRuns, warnings: list[Msg] | None = None
+) -> Answer:
+    """The answer to "what should we do (about X)?": recommend_actions' answer, after the tools that
+    measured the findings (each named in a note)."""
+    assert runs.final is not None
+    final = tool_answer(question, lang, session, runs.final, list(warnings or []) + runs.warnings)
+    final.runs = runs.measured + final.runs
+    return final
+
+
+def recommendation_block(session: Session, result: ToolResult, lang: Lang, n: int = 3) -> tuple[str, list]:
+    """The short "recommended next steps" for a result with findings: (markdown, JSON entries)."""
+    if not result.findings:
+        return "", []
+    try:
+        store = session.dependency("playbooks")
+        findings = [rec.FindingArg.of(f) for f in result.findings]
+        recs = rec.recommend(session.bundle, store, findings, n=n)
+    except Exception:  # the playbook library must never break an analysis answer
+        log.exception("recommendations failed")
+        return "", []
+    if not recs:
+        return "", []
+    return rec.render(recs, lang, full=False), [r.to_json(lang) for r in recs]
+
+
+def help_answer(question: str, lang: Lang, warnings: list[Msg] | None = None) -> Answer:
+    """What can be asked (one line per registered tool, with example questions), plus any notes."""
+    notes = [w.get(lang) for w in warnings or []]
+    text = help_text(lang) + "".join(f"\n\n- ℹ️ {n}" for n in notes)
+    return Answer(question, lang, text, warnings=notes)
+
+
+def help_text(lang: Lang) -> str:
+    """Markdown: what can be asked, with example questions (from prompts/)."""
+    quote = ("“", "”") if lang == "zh" else ('"', '"')
+    lines = [VH.HELP_INTRO.get(lang), ""]
+    for spec in TOOLS.values():
+        title, examples = spec.words.HELP
+        heading = title.get(lang)
+        sample = " · ".join(f"{quote[0]}{q}{quote[1]}" for q in examples.get(lang, []))
+        colon = "：" if lang == "zh" else ": "
+        line = f"- **{heading}**{colon}{spec.description.get(lang)}"
+        space = "" if lang == "zh" else " "
+        lines.append(f"{line}{space}{VH.HELP_EXAMPLES_LABEL.get(lang)} {sample}" if sample else line)
+    lines += ["", VH.HELP_TIPS.get(lang)]
+    return "\n".join(lines)
+
+
+def correction_answer(question: str, lang: Lang, outcomes: list[FileOutcome]) -> Answer:
+    text = "\n\n".join([T.CORRECTED.get(lang)] + [render_file_outcome(o, lang) for o in outcomes])
+    return Answer(question, lang, text)
+
+
+def removal_answer(question: str, lang: Lang, session: Session, names: list[str]) -> Answer:
+    """Confirms the deleted uploads and lists what is still loaded (or that the demo is back)."""
+    sep = "、" if lang == "zh" else ", "
+    lines = [VR.REMOVED.format(files=sep.join(f"`{n}`" for n in names)).get(lang)]
+    if session.is_demo:
+        lines.append(VR.REMOVED_NOTHING_LEFT.get(lang))
+    else:
+        lines.append(VR.REMOVED_REMAINING.get(lang))
+        for f in session.files:
+            rows = len(f.dataset.frame) if f.dataset is not None else 0
+            kind = kind_name(f.dataset.kind, lang) if f.dataset is not None else "?"
+            lines.append(
+                "- " + VR.REMOVED_FILE_LINE.format(file=f"`{f.filename}`", kind=kind, rows=f"{rows:,}").get(lang)
+            )
+    return Answer(question, lang, "\n\n".join(lines[:2]) + "".join("\n" + x for x in lines[2:]), removed_files=names)
+
+
+def model_answer(
+    question: str, lang: Lang, session: Session, text: str, runs: list[ToolRun], notes: list[str]
+) -> Answer:
+    """The model path's answer: the model's (checked) prose, the recommendations of the tools it ran
+    (recommend_actions' own, else the next steps for the last result with findings), the notes."""
+    recommendations: list = []
+    for run in reversed(runs):
+        if run.result is None:
+            continue
+        if run.tool == "recommend_actions":
+            recommendations = rec.recommendations_json(run.result, lang)
+            break
+        if run.result.findings:
+            extra, recommendations = recommendation_block(session, run.result, lang)
+            text += "\n\n" + extra if extra else ""
+            break
+    if notes:
+        text += "\n\n" + "\n".join(f"- {n}" for n in notes)
+    fingerprint = session.bundle.fingerprint() if runs else None
+    return Answer(
+        question, lang, text, runs, recommendations=recommendations, warnings=notes, data_fingerprint=fingerprint
+    )
 
 
 def step_text(run: ToolRun, lang: Lang) -> str:
@@ -179,9 +327,10 @@ def table_csv(table: Table) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def display_frame(table: Table, lang: Lang) -> pd.DataFrame:
+def display_frame(table: Table, lang: Lang, tool: str | None = None) -> pd.DataFrame:
     """The first rows of a table for the UI: ISO dates, money to 2 decimals, fractions to 4, and
-    Chinese column labels for a Chinese answer (downloads and JSON keep the canonical names)."""
+    Chinese column labels for a Chinese answer (the tool's own, else shared ones; downloads and JSON
+    keep the canonical names)."""
     shown = table.frame.head(MAX_DISPLAY_ROWS).copy()
     for col in shown.columns:
         kind = shown[col].dtype.kind
@@ -190,7 +339,13 @@ def display_frame(table: Table, lang: Lang) -> pd.DataFrame:
         elif kind == "f":
             shown[col] = shown[col].round(4 if FRACTION_COLUMN.search(str(col)) else 2)
     if lang == "zh":
-        shown = shown.rename(columns=lambda c: column_labels.ZH.get(str(c), c))
+        words = TOOLS[tool].words if tool in TOOLS else None
+
+        def label(column: object) -> str:
+            found = column_label(str(column), words)
+            return found.zh if found is not None else str(column)
+
+        shown = shown.rename(columns=label)
     return shown
 
 
@@ -237,8 +392,6 @@ def chart_json(chart: Any, lang: Lang) -> dict[str, Any]:
 
 def answer_to_json(answer: Answer, full: bool = False) -> dict[str, Any]:
     """The CLI JSON object (ARCHITECTURE.md "CLI contract")."""
-    from agent.engine import VERSION
-
     lang = answer.language
     result = answer.result
     last = answer.runs[-1] if answer.runs else None

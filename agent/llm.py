@@ -8,7 +8,8 @@ complaint texts) are replaced before anything is sent; customer ids are pseudony
 (``Pseudonymiser``; the mapping stays in the session and is undone in the answer, also across
 streamed chunks). Numbers in the model's prose that no tool produced this turn are flagged.
 Endpoint errors (timeout, 401, 429, bad tool calls, too many steps) give a clear message and the
-offline engine's answer.
+offline engine's answer (agent/engine.py). This module never imports the engine: it receives the
+function that runs a tool.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from typing import Any
 
 import pandas as pd
 
+from agent.answer import ToolRun
 from agent.security import model_view
 from agent.session import Session
+from core.text import Lang
 from prompts import llm as P
 from tools.registry import TOOLS, ToolSpec
 from tools.results import ToolResult
-from tools.text import Lang, Msg
 
 log = logging.getLogger(__name__)
 
@@ -252,13 +254,24 @@ def flag_unverified(text: str, verified: Verified, lang: Lang) -> tuple[str, lis
 # ==================================================================================================
 # Tools for the model
 # ==================================================================================================
+RunTool = Callable[[str, dict[str, Any]], ToolRun]
+
+
 @dataclass
 class Turn:
-    """What happened in one model turn: tool runs, their answers, and the numbers they produced."""
+    """What happened in one model turn: the tool runs and the numbers they produced."""
 
-    runs: list = field(default_factory=list)
-    answers: list = field(default_factory=list)
+    runs: list[ToolRun] = field(default_factory=list)
     verified: Verified = field(default_factory=Verified)
+
+
+@dataclass
+class ModelTurn:
+    """The model's checked prose, the tool runs behind it and notes (numbers no tool produced)."""
+
+    text: str
+    runs: list[ToolRun]
+    notes: list[str] = field(default_factory=list)
 
 
 def tool_content(result: ToolResult, pseudo: Pseudonymiser) -> str:
@@ -266,26 +279,22 @@ def tool_content(result: ToolResult, pseudo: Pseudonymiser) -> str:
     return model_view.tool_content(result, pseudo)  # ids, names, numbers only (agent/security)
 
 
-def make_tools(session: Session, turn: Turn, pseudo: Pseudonymiser, language: Lang) -> list:
+def make_tools(run_tool: RunTool, turn: Turn, pseudo: Pseudonymiser) -> list:
     """One StructuredTool per registered tool (args_schema = its Params, content_and_artifact)."""
     from langchain_core.tools import StructuredTool
 
     def bind(spec: ToolSpec) -> Callable[..., tuple[str, ToolResult | None]]:
         def call(**kwargs: Any) -> tuple[str, ToolResult | None]:
-            from agent.engine import run_tool
-
             arguments = pseudo.inbound(
                 {k: v.model_dump(mode="json") if hasattr(v, "model_dump") else v for k, v in kwargs.items()}
             )
             arguments = {k: v for k, v in arguments.items() if v is not None}
-            answer = run_tool(session, spec.name, arguments, language)
-            turn.runs.extend(answer.runs)
-            turn.answers.append(answer)
-            result = answer.result if answer.error is None and not answer.internal_error else None
-            if result is None:
-                return model_view.tool_error(answer.error, pseudo), None
-            turn.verified.add_result(result)
-            return tool_content(result, pseudo), result
+            done = run_tool(spec.name, arguments)
+            turn.runs.append(done)
+            if done.result is None:
+                return model_view.tool_error(done.error, pseudo), None
+            turn.verified.add_result(done.result)
+            return tool_content(done.result, pseudo), done.result
 
         return call
 
@@ -362,64 +371,27 @@ def answer(
     session: Session,
     language: Lang,
     *,
-    warnings: list[Msg] | None = None,
+    run_tool: RunTool,
     model: Any = None,
     on_token: Callable[[str], None] | None = None,
-) -> Any:
-    """Answer with the model driving the registry's tools; the offline answer when the endpoint fails."""
-    from agent.engine import Answer, answer_offline
+) -> ModelTurn:
+    """One model turn: the model picks tool calls (run through ``run_tool``) and writes the reply.
 
-    warnings = list(warnings or [])
+    Raises ModelFailure (timeout, auth, rate limit, bad tool calls, too many steps, ...) for the engine
+    to fall back to the offline answer.
+    """
     pseudo = Pseudonymiser(session, session.settings.pseudonymise)
     turn = Turn()
     try:
-        text = _run_agent(question, session, language, pseudo, turn, model, on_token)
-    except Exception as exc:  # every endpoint/agent failure falls back to the offline engine
-        failure = classify(exc)
-        log.warning("model path failed: %s (%s)", failure.reason, exc)
-        reason = P.REASONS[failure.reason].format(**failure.details).get(language)
-        fallback = answer_offline(question, session, language, warnings)
-        note = P.FALLBACK.format(reason=reason).get(language)
-        fallback.markdown = f"{note}\n\n{fallback.markdown}"
-        fallback.warnings.insert(0, note)
-        return fallback
+        text = _run_agent(question, session, language, pseudo, turn, run_tool, model, on_token)
+    except Exception as exc:  # every endpoint/agent failure becomes a ModelFailure
+        raise classify(exc) from exc
     text = pseudo.restore(text)
     turn.verified.add(question)
-    for a in turn.answers:
-        for r in a.recommendations:
-            for key in ("value_at_stake", "impact_low", "impact_high", "customers"):
-                turn.verified.add(r.get(key))
     text, flagged = flag_unverified(text, turn.verified, language)
-    notes = [w.get(language) for w in warnings]
-    if flagged:
-        notes.insert(0, P.UNVERIFIED_NOTE.format(numbers=", ".join(flagged)).get(language))
-    recommendations: list = []
-    for a in reversed(turn.answers):
-        if a.recommendations:
-            recommendations = a.recommendations
-            break
-    markdown = text
-    if recommendations and not any(r.tool == "recommend_actions" for r in turn.runs):
-        from agent.engine import recommendations_for
-
-        last = next((a.result for a in reversed(turn.answers) if a.result and a.result.findings), None)
-        if last is not None:
-            extra, _ = recommendations_for(session, last, language)
-            markdown += "\n\n" + extra if extra else ""
-    if notes:
-        markdown += "\n\n" + "\n".join(f"- {n}" for n in notes)
+    notes = [P.UNVERIFIED_NOTE.format(numbers=", ".join(flagged)).get(language)] if flagged else []
     session.llm_history += [("user", pseudo.outbound(question)), ("assistant", pseudo.outbound(text))]
-    runs = [r for r in turn.runs]
-    fingerprint = session.bundle.fingerprint() if runs else None
-    return Answer(
-        question,
-        language,
-        markdown,
-        runs,
-        recommendations=recommendations,
-        warnings=notes,
-        data_fingerprint=fingerprint,
-    )
+    return ModelTurn(text, turn.runs, notes)
 
 
 def _run_agent(
@@ -428,6 +400,7 @@ def _run_agent(
     language: Lang,
     pseudo: Pseudonymiser,
     turn: Turn,
+    run_tool: RunTool,
     model: Any,
     on_token: Callable[[str], None] | None,
 ) -> str:
@@ -441,7 +414,7 @@ def _run_agent(
         language=P.LANGUAGE[language],
         schema=model_view.schema(pseudo),
     )
-    agent = create_agent(chat, make_tools(session, turn, pseudo, language), system_prompt=system)
+    agent = create_agent(chat, make_tools(run_tool, turn, pseudo), system_prompt=system)
     messages: list[Any] = []
     for role, text in session.llm_history[-12:]:
         messages.append(HumanMessage(text) if role == "user" else AIMessage(text))

@@ -37,8 +37,8 @@ from agent.database import connect, now_iso, run
 from agent.security import storage
 from agent.session import LoadedFile
 from agent.settings import Settings
+from core.text import Msg
 from tools.bundle import Dataset, DroppedRows, IngestReport
-from tools.text import Msg
 
 log = logging.getLogger("custfin.persistence")
 

@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.text import Msg
 from tools.errors import UserFacingError
-from tools.text import Msg
 
 RATE_LIMITED = Msg(
     "You are asking questions faster than this server allows ({rate} a minute per user). "

@@ -36,9 +36,9 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from agent import settings as settings_mod
-from prompts.recommend import FINDING_LABELS
+from core.text import Msg
+from prompts.findings import label as finding_label
 from tools.recommend import PlaybookHit
-from tools.text import Msg
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ class Playbook:
 
     def chunks(self) -> list[tuple[str, str]]:
         """(suffix, text) pieces indexed for this playbook."""
-        labels = [FINDING_LABELS.get(f, Msg(f.replace("_", " "), "")) for f in self.findings]
+        labels = [finding_label(f) for f in self.findings]
         head = " ".join(
             [
                 self.title.en,

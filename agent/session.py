@@ -11,12 +11,12 @@ from typing import Any
 import pandas as pd
 
 from agent import settings as settings_mod
-from agent.intents import Context, Correction, Removal
-from prompts import vocabulary as V
+from agent.understand import Context, Correction, Removal
+from core.text import Lang, Msg
+from prompts import removal as VR
 from tools.bundle import Dataset, DatasetBundle, DroppedRows, IngestReport
 from tools.errors import IngestError, UserFacingError
 from tools.ingest import Limits, read_table
-from tools.text import Lang, Msg
 
 EVENT_DATES = {"transactions": ("date",), "invoices": ("invoice_date", "paid_date"), "feedback": ("date",)}
 VOCAB_DIMENSIONS = ("segment", "region", "industry", "product", "channel", "acquisition_channel")
@@ -46,16 +46,11 @@ class FileOutcome:
     def ok(self) -> bool:
         return self.error is None
 
-    def markdown(self, lang: Lang) -> str:
-        from agent.compose import render_file_outcome
-
-        return render_file_outcome(self, lang)
-
 
 @lru_cache(maxsize=4)
 def demo_datasets(customers: int, seed: int) -> tuple[Dataset, ...]:
     """The built-in demo company (canonical frames straight from the generator), cached per process."""
-    from tools.demo_data import generate
+    from tools.demo import generate
 
     frames = generate(customers=customers, seed=seed)
     return tuple(
@@ -154,7 +149,7 @@ class Session:
         UserFacingError, changing nothing, when a name matches no uploaded file.
         """
         if self.is_demo or not self.files:
-            raise UserFacingError(V.REMOVE_NO_FILES, code="bad_arguments")
+            raise UserFacingError(VR.REMOVE_NO_FILES, code="bad_arguments")
         wanted = {name.lower() for name in removal.files}
         if not removal.everything:
             known = {f.filename.lower() for f in self.files}
@@ -163,8 +158,8 @@ class Session:
                 listed = [f.filename for f in self.files]
                 raise UserFacingError(
                     Msg(
-                        V.REMOVE_NO_SUCH_FILE.en.format(name=missing[0], files=", ".join(listed)),
-                        V.REMOVE_NO_SUCH_FILE.zh.format(name=missing[0], files="、".join(listed)),
+                        VR.REMOVE_NO_SUCH_FILE.en.format(name=missing[0], files=", ".join(listed)),
+                        VR.REMOVE_NO_SUCH_FILE.zh.format(name=missing[0], files="、".join(listed)),
                     ),
                     code="bad_arguments",
                 )

@@ -44,7 +44,7 @@ TITLE = "2023-2025年客户交易明细（单位：元）"
 @functools.cache
 def transactions(customers: int) -> pd.DataFrame:
     """The demo generator's transactions frame (seed 7) for ``customers`` customers."""
-    from tools.demo_data import generate
+    from tools.demo import generate
 
     return generate(customers=customers, seed=SEED)["transactions"]
 
@@ -105,7 +105,7 @@ def scaled_rows(sizes: Sizes) -> int:
 def invoices(rows: int) -> pd.DataFrame:
     """Exactly ``rows`` demo invoices (seed 7): the generator's invoices of enough customers (about 7
     invoices each), ``rows`` of them drawn at random with their order kept (sorted by invoice date)."""
-    from tools.demo_data import generate
+    from tools.demo import generate
 
     customers = max(20, rows // 7)
     while len(frame := generate(customers=customers, seed=SEED)["invoices"]) < rows:
@@ -119,7 +119,7 @@ def sales_panel(rows: int) -> pd.DataFrame:
     """A ``rows``-row weekly price/volume panel: independent copies of the demo ``sales`` table (seeds 7,
     8, ...; 9,420 rows each, the segments' true elasticities), each copy's stores renamed "<store> <k>"
     so every copy adds its own product x segment x store cells; the last copy is cut to fit."""
-    from tools.demo_data import generate
+    from tools.demo import generate
 
     parts, total, k = [], 0, 0
     while total < rows:

@@ -35,19 +35,20 @@ def _free_port() -> int:
 
 def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
 def _serve_seconds(clone: Path, env: dict[str, str], timeout: float = 300.0) -> float:
     """Seconds from `make run` on a fresh clone until GET / answers 200 (install included)."""
     port = _free_port()
+    log = (clone / "make-run.log").open("w")
     start = time.perf_counter()
-    server = subprocess.Popen(  # noqa: S603
-        ["make", "run", f"PORT={port}"], cwd=clone, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    server = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=clone, env=env, stdout=log, stderr=log)  # noqa: S603
     try:
         while time.perf_counter() - start < timeout:
+            if server.poll() is not None:
+                raise RuntimeError("make run stopped:\n" + (clone / "make-run.log").read_text()[-3000:])
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:  # noqa: S310
                     if response.status == 200:
@@ -56,7 +57,7 @@ def _serve_seconds(clone: Path, env: dict[str, str], timeout: float = 300.0) -> 
                 time.sleep(0.5)
         raise RuntimeError("the chat did not answer within the timeout")
     finally:
-        subprocess.run(["pkill", "-f", f"--port {port}"], check=False)
+        subprocess.run(["pkill", "-f", "--", f"--port {port}"], check=False)
         server.terminate()
         server.wait(timeout=30)
 

@@ -1,13 +1,11 @@
 """Answer frame texts (section labels, help, errors), English and Chinese, as data."""
 
-from tools.text import Msg
+from core.text import Msg
 
 METHOD = Msg("How this was computed", "计算方法")
 FORMULA = Msg("Formula", "公式")
-ASSUMPTIONS = Msg("Assumptions", "假设")
 AS_OF = Msg("Reference date", "参考日期")
 ROWS_USED = Msg("Rows used", "使用的行数")
-ARGUMENTS = Msg("Arguments", "参数")
 WARNINGS = Msg("Warnings", "注意")
 TABLE_BELOW = Msg(
     "Full table below (sortable; download the CSV for every row).",
@@ -81,9 +79,6 @@ FILE_DROPPED = Msg("Dropped {count} rows: {reason}{rows}", "删除了 {count} �
 FILE_APPENDED = Msg(
     "Appended to the {kind} already loaded ({count} exact duplicate rows dropped).",
     "已追加到已载入的{kind}数据中（删除了 {count} 行完全重复的数据）。",
-)
-FILE_REPLACED_DEMO = Msg(
-    "Your data replaces the demo data for this conversation.", "本次对话将使用您的数据替代演示数据。"
 )
 FILE_CORRECT_HINT = Msg(
     "If a column was read wrongly, say e.g. \"treat 'sales' as quantity\".",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.text import Msg
+from core.text import Msg
 
 SYSTEM = """You are custfin, a customer financial analysis assistant for a business user.
 

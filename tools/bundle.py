@@ -12,20 +12,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.text import Msg
 from tools.errors import ToolInputError
-from tools.text import Msg
-
-KINDS = ("transactions", "customers", "invoices", "financials", "sales", "feedback", "marketing")
-
-KIND_NAMES = {
-    "transactions": Msg("transactions (orders)", "交易（订单）"),
-    "customers": Msg("customers", "客户"),
-    "invoices": Msg("invoices", "发票"),
-    "financials": Msg("customer financial statements", "客户财务报表"),
-    "sales": Msg("sales (price/volume)", "销售（价格/数量）"),
-    "feedback": Msg("feedback", "客户反馈"),
-    "marketing": Msg("marketing spend", "营销投入"),
-}
+from tools.schemas import KIND_NAMES, required_columns
 
 
 @dataclass
@@ -185,9 +174,9 @@ class DatasetBundle:
             raise ToolInputError(
                 Msg(
                     f"This needs a {name.en} table{why_en}, and none is loaded. "
-                    f"Upload a CSV or Excel file with at least: {', '.join(REQUIRED.get(kind, ()))}.",
+                    f"Upload a CSV or Excel file with at least: {', '.join(required_columns(kind))}.",
                     f"需要{name.zh}表{why_zh}，但尚未上传。请上传至少包含以下列的 CSV 或 Excel 文件："
-                    f"{'、'.join(REQUIRED.get(kind, ()))}。",
+                    f"{'、'.join(required_columns(kind))}。",
                 )
             )
         missing = [c for c in columns if c not in frame.columns]
@@ -217,14 +206,3 @@ class DatasetBundle:
 
     def __len__(self) -> int:
         return len(self.datasets)
-
-
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "transactions": ("customer_id", "date", "revenue"),
-    "customers": ("customer_id",),
-    "invoices": ("customer_id", "invoice_date", "due_date", "amount"),
-    "financials": ("customer_id",),
-    "sales": ("unit_price", "quantity"),
-    "feedback": ("customer_id|date",),
-    "marketing": ("channel", "spend"),
-}

@@ -1,12 +1,12 @@
-"""Plotly figures shared by the customer tools (value, clv_tool, churn)."""
+"""Plotly figures shared by the customer tools (value, clv, churn)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.text import Msg
 from tools.results import Chart
-from tools.text import Msg
 
 #: A bar chart shows at most this many bars (the first ones, in the order given).
 MAX_CHART_BARS = 50

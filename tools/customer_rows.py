@@ -1,4 +1,4 @@
-"""Per-customer rows from the data bundle, shared by the customer tools (value, clv_tool, churn, ...).
+"""Per-customer rows from the data bundle, shared by the customer tools (value, clv, churn, ...).
 
 - ``prepare``: the transaction rows a tool analyses (period filter, currency, the notes every customer
   tool states) as ``Rows``.
@@ -10,7 +10,7 @@
   per customer to group by), ``dim_name`` (its bilingual name).
 - ``as_bool`` (yes/no-style flags), ``customer_ids`` (ids as python strings).
 
-Answer texts are in ``prompts/value.py``.
+Their words are in ``prompts/customer_rows.py``.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import Any
 
 import pandas as pd
 
-from prompts import value as T
+from core.text import Msg
+from prompts import customer_rows as W
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
-from tools.text import Msg
 from tools.wording import iso, num_text, say
 
 #: The date periods a tool can group by (month, quarter, year).
@@ -84,9 +84,9 @@ def prepare(
         first, last = (tx["date"].min(), tx["date"].max()) if len(tx) else (None, None)
         raise ToolInputError(
             say(
-                T.NO_TX_IN_PERIOD,
-                start=start.isoformat() if start else T.OPEN_START,
-                end=end.isoformat() if end else T.OPEN_END,
+                W.NO_TX_IN_PERIOD,
+                start=start.isoformat() if start else W.OPEN_START,
+                end=end.isoformat() if end else W.OPEN_END,
                 first=iso(first),
                 last=iso(last),
             )
@@ -94,14 +94,14 @@ def prepare(
     parts, warnings = _currency_parts(used, currency, split)
     scope = parts[0][1] if len(parts) == 1 else used  # the rows actually analysed
     first, last = scope["date"].min(), scope["date"].max()
-    assumptions = [say(T.PERIOD_USED, start=iso(first), end=iso(last), rows=num_text(len(scope)))]
-    assumptions.append(T.ORDERS_DEFINITION if "order_id" in used.columns else T.ORDERS_DEFINITION_DAYS)
+    assumptions = [say(W.PERIOD_USED, start=iso(first), end=iso(last), rows=num_text(len(scope)))]
+    assumptions.append(W.ORDERS_DEFINITION if "order_id" in used.columns else W.ORDERS_DEFINITION_DAYS)
     if "tax_included" in used.columns:
         flags = as_bool(scope["tax_included"]).dropna().unique()
         if len(flags) == 1:
-            assumptions.append(T.TAX_INCLUDED if bool(flags[0]) else T.TAX_EXCLUDED)
+            assumptions.append(W.TAX_INCLUDED if bool(flags[0]) else W.TAX_EXCLUDED)
         elif len(flags) > 1:
-            warnings.append(T.TAX_MIXED)
+            warnings.append(W.TAX_MIXED)
     if "cost" in used.columns:
         warnings.extend(cost_warnings(scope))
     return Rows(parts, set(used.columns), len(scope), last.date(), warnings, assumptions)
@@ -112,7 +112,7 @@ def cost_warnings(tx: pd.DataFrame) -> list[Msg]:
     missing = int(tx["cost"].isna().sum())
     if not missing:
         return []
-    return [say(T.COST_MISSING_ROWS, count=num_text(missing), rows=num_text(len(tx)))]
+    return [say(W.COST_MISSING_ROWS, count=num_text(missing), rows=num_text(len(tx)))]
 
 
 def _currency_parts(
@@ -122,26 +122,26 @@ def _currency_parts(
     if "currency" not in tx.columns:
         return [(None, tx)], []
     counts = tx["currency"].value_counts(dropna=False)
-    codes = [T.UNKNOWN if pd.isna(c) else str(c) for c in counts.index]
+    codes = [W.UNKNOWN if pd.isna(c) else str(c) for c in counts.index]
     listed = ", ".join(codes)
     if requested is not None:
         wanted = [c for c in codes if c.casefold() == requested.strip().casefold()]
         if not wanted:
-            raise ToolInputError(say(T.UNKNOWN_CURRENCY, currency=requested, currencies=listed))
+            raise ToolInputError(say(W.UNKNOWN_CURRENCY, currency=requested, currencies=listed))
         return [(wanted[0], tx.loc[tx["currency"] == wanted[0]])], []
     if len(codes) == 1:
         return [(codes[0], tx)], []
 
     def rows_of(code: str) -> pd.DataFrame:
-        return tx.loc[tx["currency"].isna()] if code == T.UNKNOWN else tx.loc[tx["currency"] == code]
+        return tx.loc[tx["currency"].isna()] if code == W.UNKNOWN else tx.loc[tx["currency"] == code]
 
     if split:
         return [(c, rows_of(c)) for c in codes], [
-            say(T.CURRENCY_SPLIT, count=num_text(len(codes)), currencies=listed)
+            say(W.CURRENCY_SPLIT, count=num_text(len(codes)), currencies=listed)
         ]
     chosen = rows_of(codes[0])
     warning = say(
-        T.CURRENCY_SELECTED,
+        W.CURRENCY_SELECTED,
         count=num_text(len(codes)),
         currencies=listed,
         currency=codes[0],
@@ -243,15 +243,28 @@ def match_customers(data: DatasetBundle, tx: pd.DataFrame, names: Names, query: 
         if len(hits) > MAX_NAME_MATCHES:
             examples = ", ".join(plain_label(c, known.get(c)) for c in hits[:5])
             raise ToolInputError(
-                say(T.AMBIGUOUS_CUSTOMER, query=query, count=num_text(len(hits)), matches=examples)
+                say(W.AMBIGUOUS_CUSTOMER, query=query, count=num_text(len(hits)), matches=examples)
             )
         if len(hits):
             return customer_ids(hits)
     candidates = list(dict.fromkeys([*ids, *known]))
     close = difflib.get_close_matches(query.strip(), candidates, n=5, cutoff=0.6)
     if close:
-        raise ToolInputError(say(T.UNKNOWN_CUSTOMER, query=query, matches=", ".join(close)))
-    raise ToolInputError(say(T.UNKNOWN_CUSTOMER_NO_CLOSE, query=query))
+        raise ToolInputError(say(W.UNKNOWN_CUSTOMER, query=query, matches=", ".join(close)))
+    raise ToolInputError(say(W.UNKNOWN_CUSTOMER_NO_CLOSE, query=query))
+
+
+def listed_customers(
+    ranked: pd.DataFrame, matched: list[str] | None, order: str, n: int, names: Names, rows: Rows
+) -> pd.DataFrame:
+    """The customers a listing shows: the matched ones (an error when none of them has transactions in
+    ``rows``), else the first ``n`` of ``ranked`` from the top or the bottom."""
+    if matched is not None:
+        listing = ranked.loc[ranked.index.isin(matched)]
+        if listing.empty:
+            raise no_tx_for(matched, names, rows)
+        return listing
+    return ranked.head(n) if order == "top" else ranked.iloc[::-1].head(n)
 
 
 def no_tx_for(matched: list[str], names: Names, rows: Rows) -> ToolInputError:
@@ -261,7 +274,7 @@ def no_tx_for(matched: list[str], names: Names, rows: Rows) -> ToolInputError:
     """
     dates = pd.concat([p["date"] for _, p in rows.parts])
     who = ", ".join(plain_label(c, names.get(c)) for c in matched[:5])
-    return ToolInputError(say(T.CUSTOMER_NO_TX, customers=who, start=iso(dates.min()), end=iso(dates.max())))
+    return ToolInputError(say(W.CUSTOMER_NO_TX, customers=who, start=iso(dates.min()), end=iso(dates.max())))
 
 
 # --- dimensions and flags --------------------------------------------------------------------------
@@ -302,23 +315,23 @@ def _unknown_dimension(data: DatasetBundle, tx: pd.DataFrame, by: str) -> ToolIn
     loaded = ", ".join(map(str, customers.columns)) if customers is not None else None
     return ToolInputError(
         say(
-            T.UNKNOWN_DIMENSION,
+            W.UNKNOWN_DIMENSION,
             dimension=by,
             tx_columns=", ".join(map(str, tx.columns)),
-            customer_columns=loaded if loaded is not None else T.NOT_LOADED,
+            customer_columns=loaded if loaded is not None else W.NOT_LOADED,
         )
     )
 
 
 def dim_name(dimension: str) -> Msg:
     """The bilingual name of a grouping dimension ('customer', 'segment', 'month', ...)."""
-    return T.CUSTOMER if dimension == "customer" else T.DIMENSIONS.get(dimension, Msg(dimension, dimension))
+    return W.CUSTOMER if dimension == "customer" else W.DIMENSIONS.get(dimension, Msg(dimension, dimension))
 
 
 def as_bool(values: pd.Series) -> pd.Series:
     """A churned-style flag as nullable boolean (bool, 0/1, yes/no, true/false, 是/否).
 
-    Numbers: non-zero is True. Text (trimmed, case-insensitive): yes/y/true/1/是 and no/n/false/0/否;
+    Numbers: non-zero is True. Text (trimmed, case-insensitive): yes/y/true/1/是/churned and no/n/false/0/否;
     anything else, and missing values, is <NA>.
     """
     if pd.api.types.is_bool_dtype(values):
@@ -326,7 +339,8 @@ def as_bool(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         return values.ne(0).astype("boolean").where(values.notna())
     text = values.astype("str").str.strip().str.casefold()
-    mapping = {"yes": True, "y": True, "true": True, "1": True, "是": True, "no": False, "n": False}
+    mapping = {"yes": True, "y": True, "true": True, "1": True, "是": True, "churned": True}
+    mapping |= {"no": False, "n": False}
     mapping |= {"false": False, "0": False, "否": False}
     return text.map(mapping).astype("boolean")
 

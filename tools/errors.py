@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.text import Lang, Msg
+from core.text import Lang, Msg
 
 
 class UserFacingError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tools.text import Lang
+from core.text import Lang
 
 
 def money(value: float | None, lang: Lang, currency: str = "") -> str:

@@ -1,6 +1,6 @@
 """Marketing ROI: acquisition cost, conversion, first-year return, LTV:CAC and payback per channel/period.
 
-Tool ``marketing_roi`` (``fn(data, params) -> ToolResult``). Answer texts are in prompts/marketing.py.
+Tool ``marketing_roi`` (``fn(data, params) -> ToolResult``). Its words are in prompts/marketing_roi.py.
 
 Formulas (per channel, or per period with ``group_by`` month/quarter/year)::
 
@@ -9,7 +9,7 @@ Formulas (per channel, or per period with ``group_by`` month/quarter/year)::
     first_year_*      = Σ revenue / gross profit of the acquired customers' transactions dated in
                         [signup_date, signup_date + 365 days)
     roi               = (first_year_gross_profit - spend) / spend   (revenue basis without a cost column)
-    ltv               = mean historical CLV of the channel's customers (tools.value.customer_lifetime_value,
+    ltv               = mean historical CLV of the channel's customers (tools/clv/historical.py,
                         reused, not recomputed)
     ltv_cac           = ltv / cac
     payback_months    = cac / monthly gross profit per acquired customer,
@@ -41,14 +41,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
-from prompts import marketing as T
-from prompts import value as VT
-from tools import aggregate, value
+from core.text import Msg
+from prompts import customer_rows as S
+from prompts import marketing_roi as W
+from tools import aggregate
 from tools.bundle import DatasetBundle
+from tools.clv import historical
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Msg
+from tools.spec import ToolSpec
 from tools.wording import fact, join, money_text, num_text, pct_text, say, sentences
 
 #: high_ltv_cac_channel: LTV:CAC above this (the 3:1 rule of thumb).
@@ -105,7 +107,7 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
     roi, roi_basis ('gross_profit' | 'revenue'), ltv, ltv_cac, payback_months, channels.
     Findings: unprofitable_channel, high_ltv_cac_channel.
     """
-    mk = data.require("marketing", ["channel", "spend"], T.PURPOSE).copy()
+    mk = data.require("marketing", ["channel", "spend"], W.PURPOSE).copy()
     pcol = "period" if "period" in mk.columns else ("date" if "date" in mk.columns else None)
     if pcol is not None:
         mk["_period"] = pd.to_datetime(mk[pcol], errors="coerce")
@@ -114,16 +116,16 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
         if params.end is not None:
             mk = mk.loc[mk["_period"] <= pd.Timestamp(params.end)]
     if params.group_by in aggregate.PERIOD_FREQ and pcol is None:
-        raise ToolInputError(say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
+        raise ToolInputError(say(W.NO_ROWS, start=params.start or "…", end=params.end or "…"))
     mk["channel"] = mk["channel"].astype("str")
     if params.channel is not None:
         known = sorted(set(mk["channel"].tolist()))
         match = [c for c in known if c.casefold() == params.channel.strip().casefold()]
         if not match:
-            raise ToolInputError(say(T.UNKNOWN_CHANNEL, channel=params.channel, channels=", ".join(known)))
+            raise ToolInputError(say(W.UNKNOWN_CHANNEL, channel=params.channel, channels=", ".join(known)))
         mk = mk.loc[mk["channel"] == match[0]]
     if mk.empty:
-        raise ToolInputError(say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
+        raise ToolInputError(say(W.NO_ROWS, start=params.start or "…", end=params.end or "…"))
     warnings: list[Msg] = []
     assumptions: list[Msg] = []
     start = pd.Timestamp(mk["_period"].min()) if pcol else None
@@ -156,15 +158,15 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
         table["acquired_customers"] = table["acquired_customers"].fillna(0).astype("int64")
         if "new_customers" not in table.columns:
             table["new_customers"] = table["acquired_customers"]
-            assumptions.append(T.NEW_FROM_CUSTOMERS)
+            assumptions.append(W.NEW_FROM_CUSTOMERS)
     elif "revenue" in table.columns:
         table["first_year_revenue"] = table["revenue"]
         table["first_year_gross_profit"] = np.nan
         table["months_observed"] = np.nan
         basis = "revenue"
-        warnings.append(T.REVENUE_FROM_MARKETING)
+        warnings.append(W.REVENUE_FROM_MARKETING)
     if "new_customers" not in table.columns:
-        data.require("customers", ["customer_id", "acquisition_channel", "signup_date"], T.PURPOSE)
+        data.require("customers", ["customer_id", "acquisition_channel", "signup_date"], W.PURPOSE)
     table = table.drop(columns=[c for c in ("revenue",) if c in table.columns])
     for col in ("leads", "first_year_revenue", "first_year_gross_profit", "months_observed"):
         if col not in table.columns:
@@ -200,16 +202,16 @@ def marketing_roi(data: DatasetBundle, params: MarketingParams) -> ToolResult:
     summary = _summary(facts, out, dim, basis, start, end, by_period)
     charts = [_chart(out, dim)]
     formula = say(
-        T.FORMULA,
-        dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim)),
-        basis=T.BASIS[basis],
+        W.FORMULA,
+        dimension=S.DIMENSIONS.get(dim, Msg(dim, dim)),
+        basis=W.BASIS[basis],
         ratio=num_text(HIGH_LTV_CAC),
     )
     if start is not None:
         assumptions.insert(
             0,
             say(
-                T.PERIOD_NOTE,
+                W.PERIOD_NOTE,
                 start=start.date().isoformat(),
                 end=end.date().isoformat(),
                 rows=num_text(len(mk)),
@@ -247,7 +249,7 @@ def _acquired(
     cust = cust.loc[keep].reset_index(drop=True)
     basis = "gross_profit" if "cost" in tx.columns else "revenue"
     if basis == "revenue":
-        warnings.append(T.REVENUE_BASIS)
+        warnings.append(W.REVENUE_BASIS)
     as_of_ts = pd.Timestamp(tx["date"].max())
     signup = tx["customer_id"].map(cust.set_index("customer_id")["signup_date"])
     window = (
@@ -264,7 +266,7 @@ def _acquired(
     if partial:
         warnings.append(
             say(
-                T.PARTIAL_YEAR,
+                W.PARTIAL_YEAR,
                 count=num_text(partial),
                 total=num_text(len(cust)),
                 as_of=as_of_ts.date().isoformat(),
@@ -274,21 +276,17 @@ def _acquired(
 
 
 def _ltv(data: DatasetBundle, warnings: list[Msg]) -> tuple[pd.Series | None, float | None]:
-    """Average historical CLV per acquisition channel and overall, from tools.value (reused)."""
+    """Average historical CLV per acquisition channel and overall (tools/clv/historical.py)."""
     customers = data.get("customers")
     if customers is None or "acquisition_channel" not in customers.columns:
-        warnings.append(T.NO_LTV)
+        warnings.append(W.NO_LTV)
         return None, None
     try:
-        result = value.customer_lifetime_value(
-            data, value.CLVParams(group_by="acquisition_channel", n=10_000)
-        )
+        by, overall = historical.average_clv_by(data, "acquisition_channel")
     except ToolInputError:
-        warnings.append(T.NO_LTV)
+        warnings.append(W.NO_LTV)
         return None, None
-    frame = result.tables[0].frame
-    by = frame.set_index(frame["acquisition_channel"].astype("str"))["average_clv"]
-    return by, fact(result.facts.get("average_clv"))
+    return by, fact(overall)
 
 
 def _metrics(table: pd.DataFrame, basis: str, ltv: pd.Series | None) -> pd.DataFrame:
@@ -332,7 +330,7 @@ def _findings(out: pd.DataFrame, basis: str) -> list[Finding]:
         findings.append(
             Finding(
                 "unprofitable_channel",
-                say(T.FINDING_UNPROFITABLE, channels=labels, basis=T.BASIS[basis], loss=money_text(loss)),
+                say(W.FINDING_UNPROFITABLE, channels=labels, basis=W.BASIS[basis], loss=money_text(loss)),
                 [],
                 loss,
                 "roi",
@@ -345,7 +343,7 @@ def _findings(out: pd.DataFrame, basis: str) -> list[Finding]:
         findings.append(
             Finding(
                 "high_ltv_cac_channel",
-                say(T.FINDING_HIGH_LTV_CAC, channels=labels, ratio=num_text(HIGH_LTV_CAC)),
+                say(W.FINDING_HIGH_LTV_CAC, channels=labels, ratio=num_text(HIGH_LTV_CAC)),
                 [],
                 None,  # an opportunity, not money at stake
                 "ltv_cac",
@@ -368,7 +366,7 @@ def _summary(
     ratio = facts["ltv_cac"]
     parts = [
         say(
-            T.SUMMARY,
+            W.SUMMARY,
             start=start.date().isoformat() if start is not None else "…",
             end=end.date().isoformat() if end is not None else "…",
             spend=money_text(facts["spend"]),
@@ -376,7 +374,7 @@ def _summary(
             new=num_text(facts["new_customers"]),
             conversion=pct_text(facts["conversion_rate"]),
             cac=money_text(facts["cac"]),
-            basis=T.BASIS[basis],
+            basis=W.BASIS[basis],
             value=money_text(ret),
             roi=pct_text(facts["roi"]),
             ltv_cac=Msg(f"{ratio:.1f}:1", f"{ratio:.1f}:1") if ratio is not None else num_text(None),
@@ -387,7 +385,7 @@ def _summary(
     if not by_period and len(ranked) >= 2:
         parts.append(
             say(
-                T.CHEAPEST,
+                W.CHEAPEST,
                 cheapest=str(ranked[dim].iloc[0]),
                 cac_low=money_text(ranked["cac"].iloc[0]),
                 dearest=str(ranked[dim].iloc[-1]),
@@ -396,9 +394,9 @@ def _summary(
         )
     shown = out.head(MAX_SUMMARY_ITEMS)
     items = join(
-        [say(VT.ITEM, label=str(k), value=pct_text(r)) for k, r in zip(shown[dim], shown["roi"], strict=True)]
+        [say(S.ITEM, label=str(k), value=pct_text(r)) for k, r in zip(shown[dim], shown["roi"], strict=True)]
     )
-    parts.append(say(T.BY_GROUP, dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim)), items=items))
+    parts.append(say(W.BY_GROUP, dimension=S.DIMENSIONS.get(dim, Msg(dim, dim)), items=items))
     return sentences(parts)
 
 
@@ -412,4 +410,15 @@ def _chart(out: pd.DataFrame, dim: str) -> Chart:
         ]
     )
     figure.update_layout(barmode="group", xaxis={"type": "category"})
-    return Chart(say(T.CHART, dimension=VT.DIMENSIONS.get(dim, Msg(dim, dim))), figure)
+    return Chart(say(W.CHART, dimension=S.DIMENSIONS.get(dim, Msg(dim, dim))), figure)
+
+
+SPEC = ToolSpec(
+    "marketing_roi",
+    MarketingParams,
+    marketing_roi,
+    requires=('marketing',),
+    findings=('unprofitable_channel', 'high_ltv_cac_channel'),
+    words=W,
+    order=110,
+)

@@ -18,12 +18,14 @@ from typing import Literal, Protocol, runtime_checkable
 import pandas as pd
 from pydantic import Field
 
-from prompts import recommend as T
+from core.text import Lang, Msg
+from prompts import recommend_actions as W
+from prompts.findings import label as finding_label
 from tools.bundle import DatasetBundle
 from tools.formatting import money, pct
 from tools.params import ToolParams
 from tools.results import Finding, Method, Table, ToolResult
-from tools.text import Lang, Msg
+from tools.spec import ToolSpec
 
 ActionType = Literal[
     "retention",
@@ -131,10 +133,10 @@ class Recommendation:
         f = self.finding
         if f is None:
             return Msg("matches your question", "与您的问题相符")
-        label = T.FINDING_LABELS.get(f.name, Msg(f.name.replace("_", " "), f.name))
+        label = finding_label(f.name)
         en, zh = f.detail_en or label.en, f.detail_zh or label.zh
         if f.metric is not None and f.threshold is not None:
-            trig = T.TRIGGER.format(metric=f.metric, threshold=_num(f.threshold))
+            trig = W.TRIGGER.format(metric=f.metric, threshold=_num(f.threshold))
             en, zh = f"{en} {trig.en}", f"{zh}{trig.zh}"
         return Msg(en, zh)
 
@@ -174,7 +176,7 @@ def recommend(
     ordered = sorted(findings, key=lambda f: -(f.value or 0.0))
     per_finding: list[list[tuple[PlaybookHit, FindingArg | None]]] = []
     for f in ordered:
-        label = T.FINDING_LABELS.get(f.name, Msg(f.name.replace("_", " "), ""))
+        label = finding_label(f.name)
         query = " ".join(x for x in (question, label.en, label.zh, f.detail_en or "") if x)
         hits = store.search(query, findings=[f.name], action_type=action_type, k=max(n, 3))
         per_finding.append([(h, f) for h in hits])
@@ -241,17 +243,17 @@ def recommend_actions(data: DatasetBundle, params: RecommendParams, playbooks: P
     200.0
     """
     recs = recommend(data, playbooks, params.findings, params.question, params.action_type, params.n)
-    method = Method(T.FORMULA, {"n": params.n, "action_type": params.action_type}, [T.ASSUMPTION_VALUE])
+    method = Method(W.FORMULA, {"n": params.n, "action_type": params.action_type}, [W.ASSUMPTION_VALUE])
     transactions = data.get("transactions")
     method.rows_used = 0 if transactions is None else len(transactions)
     if any(r.playbook.estimate for r in recs):
-        method.assumptions.append(T.ASSUMPTION_ESTIMATE)
+        method.assumptions.append(W.ASSUMPTION_ESTIMATE)
     if not recs:
         if params.findings:
             names = ", ".join(f.name for f in params.findings)
-            summary = T.NO_PLAYBOOKS.format(findings=names)
+            summary = W.NO_PLAYBOOKS.format(findings=names)
         else:
-            summary = T.NO_FINDINGS
+            summary = W.NO_FINDINGS
         return ToolResult("recommend_actions", summary, {"recommendations": 0}, method=method)
     targeted = {c for r in recs for c in r.customers}
     stakes = {r.finding.name: r.value_at_stake for r in recs if r.finding and r.value_at_stake is not None}
@@ -289,7 +291,7 @@ def recommend_actions(data: DatasetBundle, params: RecommendParams, playbooks: P
         ]
     )
     return ToolResult(
-        "recommend_actions", summary, facts, [Table("recommendations", table, T.TITLE)], method=method
+        "recommend_actions", summary, facts, [Table("recommendations", table, W.TITLE)], method=method
     )
 
 
@@ -328,20 +330,20 @@ def _opt(x: object) -> float | None:
 def render(recs: Sequence[Recommendation], lang: Lang, *, full: bool, findings: int = 0) -> str:
     """Markdown for recommendations: the full explanation (``full``) or one line each."""
     if not full:
-        lines = [f"**{T.NEXT_STEPS.get(lang)}**", ""]
+        lines = [f"**{W.NEXT_STEPS.get(lang)}**", ""]
         for r in recs:
             value = (
-                T.SHORT_VALUE.format(value=money(r.value_at_stake, lang)) if r.value_at_stake else Msg("", "")
+                W.SHORT_VALUE.format(value=money(r.value_at_stake, lang)) if r.value_at_stake else Msg("", "")
             )
             if r.impact:
-                tag = T.ESTIMATE_TAG if r.playbook.estimate else Msg("", "")
-                impact = T.SHORT_IMPACT.format(
+                tag = W.ESTIMATE_TAG if r.playbook.estimate else Msg("", "")
+                impact = W.SHORT_IMPACT.format(
                     low=money(r.impact[0], lang), high=money(r.impact[1], lang), estimate=tag.get(lang)
                 )
             else:
-                impact = T.SHORT_IMPACT_UNKNOWN
+                impact = W.SHORT_IMPACT_UNKNOWN
             lines.append(
-                T.SHORT_ITEM.format(
+                W.SHORT_ITEM.format(
                     title=r.playbook.title.get(lang),
                     playbook_id=r.playbook.id,
                     count=len(r.customers),
@@ -350,38 +352,38 @@ def render(recs: Sequence[Recommendation], lang: Lang, *, full: bool, findings: 
                     why=r.why().get(lang),
                 ).get(lang)
             )
-        lines += ["", T.SHORT_HINT.get(lang)]
+        lines += ["", W.SHORT_HINT.get(lang)]
         return "\n".join(lines)
     n_findings = len({r.finding.name for r in recs if r.finding}) or findings
-    lines = [f"**{T.TITLE.get(lang)}**", ""]
+    lines = [f"**{W.TITLE.get(lang)}**", ""]
     if n_findings:
-        lines += [T.SUMMARY_HEAD.format(count=len(recs), findings=n_findings).get(lang), ""]
+        lines += [W.SUMMARY_HEAD.format(count=len(recs), findings=n_findings).get(lang), ""]
     else:
-        lines += [T.GENERAL_ONLY.get(lang), ""]
+        lines += [W.GENERAL_ONLY.get(lang), ""]
     for i, r in enumerate(recs, 1):
         hit = r.playbook
         lines.append(
-            T.ITEM.format(
+            W.ITEM.format(
                 rank=i,
                 title=hit.title.get(lang),
                 playbook_id=hit.id,
-                action_type=T.ACTION_TYPES.get(hit.action_type, Msg(hit.action_type, hit.action_type)).get(
+                action_type=W.ACTION_TYPES.get(hit.action_type, Msg(hit.action_type, hit.action_type)).get(
                     lang
                 ),
             ).get(lang)
         )
         if r.customers:
             top = ", ".join(_who(c, name, value, lang) for c, name, value in r.top)
-            tpl = T.TARGETS if r.value_at_stake is not None else T.TARGETS_NO_VALUE
+            tpl = W.TARGETS if r.value_at_stake is not None else W.TARGETS_NO_VALUE
             text = tpl.format(count=len(r.customers), top=top, value=money(r.value_at_stake, lang))
             lines.append(f"   - {text.get(lang)}")
         if r.finding is not None:
-            lines.append(f"   - {T.WHY.format(why=r.why().get(lang)).get(lang)}")
+            lines.append(f"   - {W.WHY.format(why=r.why().get(lang)).get(lang)}")
             if r.impact and hit.success_range:
-                label = (T.IMPACT_ESTIMATE if hit.estimate else T.IMPACT_SOURCED).format(
+                label = (W.IMPACT_ESTIMATE if hit.estimate else W.IMPACT_SOURCED).format(
                     basis=hit.basis.get(lang).rstrip(" .。") or "-"
                 )
-                impact = T.IMPACT.format(
+                impact = W.IMPACT.format(
                     low=money(r.impact[0], lang),
                     high=money(r.impact[1], lang),
                     lo_pct=pct(hit.success_range[0], lang, 0),
@@ -390,12 +392,12 @@ def render(recs: Sequence[Recommendation], lang: Lang, *, full: bool, findings: 
                 )
                 lines.append(f"   - {impact.get(lang)}")
             else:
-                lines.append(f"   - {T.IMPACT_UNKNOWN.get(lang)}")
+                lines.append(f"   - {W.IMPACT_UNKNOWN.get(lang)}")
         steps = [s.get(lang).rstrip(" .。") for s in hit.steps[:3] if s.get(lang)]
         if steps:
             sep = "；" if lang == "zh" else "; "
-            lines.append(f"   - {T.FIRST_STEPS.format(steps=sep.join(steps)).get(lang)}")
-        lines.append(f"   - {T.CITE.format(playbook_id=hit.id, title=hit.title.get(lang)).get(lang)}")
+            lines.append(f"   - {W.FIRST_STEPS.format(steps=sep.join(steps)).get(lang)}")
+        lines.append(f"   - {W.CITE.format(playbook_id=hit.id, title=hit.title.get(lang)).get(lang)}")
     return "\n".join(lines)
 
 
@@ -406,3 +408,15 @@ def _who(cid: str, name: str | None, value: float | None, lang: Lang) -> str:
 
 def _num(x: float) -> str:
     return f"{x:g}"
+
+
+SPEC = ToolSpec(
+    "recommend_actions",
+    RecommendParams,
+    recommend_actions,
+    requires=(),
+    findings=(),
+    words=W,
+    order=900,
+    deps=('playbooks',),
+)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from tools.text import Msg
+from core.text import Msg
 
 FactValue = float | int | str | None
 

@@ -1,6 +1,6 @@
 """Satisfaction: CSAT or NPS by segment/period, complaint Pareto, response times, complaint-driven churn.
 
-Tool ``satisfaction_analysis`` (``fn(data, params) -> ToolResult``). Answer texts: prompts/satisfaction.py.
+Tool ``satisfaction_analysis`` (``fn(data, params) -> ToolResult``). Its words: prompts/satisfaction_analysis.py.
 
 Formulas
 --------
@@ -40,15 +40,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
-from prompts import satisfaction as T
-from prompts import value as VT
+from core.text import Msg
+from prompts import customer_rows as S
+from prompts import satisfaction_analysis as W
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.customer_rows import as_bool
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
-from tools.text import Msg
+from tools.spec import ToolSpec
 from tools.wording import fact, join, num_text, pct_text, say, sentences
 
 LOW_CSAT = 2
@@ -116,9 +117,9 @@ def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, str]
 def _detect_scale(scores: pd.Series, given: str) -> tuple[str, Msg]:
     low, high = float(scores.min()), float(scores.max())
     if given != "auto":
-        return given, say(T.SCALE_GIVEN, scale=T.SCALES[given])
+        return given, say(W.SCALE_GIVEN, scale=W.SCALES[given])
     scale = "csat" if low >= 1 and high <= 5 else "nps"
-    return scale, say(T.SCALE_DETECTED, low=num_text(low), high=num_text(high), scale=T.SCALES[scale])
+    return scale, say(W.SCALE_DETECTED, low=num_text(low), high=num_text(high), scale=W.SCALES[scale])
 
 
 def _score_stats(frame: pd.DataFrame, scale: str) -> dict[str, float]:
@@ -151,20 +152,20 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
     complainers, others, churn_p_value, churn_test.
     Findings: low_satisfaction_segment, complaint_driven_churn.
     """
-    fb = data.require("feedback", [], T.PURPOSE)
+    fb = data.require("feedback", [], W.PURPOSE)
     if "customer_id" not in fb.columns and "date" not in fb.columns:
-        data.require("feedback", ["customer_id"], T.PURPOSE)
+        data.require("feedback", ["customer_id"], W.PURPOSE)
     if "date" in fb.columns:
         fb = aggregate.period_filter(fb, params.start, params.end)
     if fb.empty:
-        raise ToolInputError(say(T.NO_ROWS, start=params.start or "…", end=params.end or "…"))
+        raise ToolInputError(say(W.NO_ROWS, start=params.start or "…", end=params.end or "…"))
     fb = fb.copy()
     warnings: list[Msg] = []
     assumptions: list[Msg] = []
     if "complaint" in fb.columns:
         fb["complaint"] = as_bool(fb["complaint"]).fillna(False).astype(bool)
     else:
-        warnings.append(T.NO_COMPLAINT)
+        warnings.append(W.NO_COMPLAINT)
     scale: str | None = None
     if "score" in fb.columns:
         fb["score"] = pd.to_numeric(fb["score"], errors="coerce")
@@ -176,18 +177,18 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
             if bad.any():
                 warnings.append(
                     say(
-                        T.SCALE_MISMATCH,
+                        W.SCALE_MISMATCH,
                         low=num_text(fb["score"].min()),
                         high=num_text(fb["score"].max()),
-                        scale=T.SCALES[scale],
+                        scale=W.SCALES[scale],
                         count=num_text(int(bad.sum())),
                     )
                 )
                 fb.loc[bad, "score"] = np.nan
     if scale is None:
-        warnings.append(T.NO_SCORE)
+        warnings.append(W.NO_SCORE)
         if "complaint" not in fb.columns:
-            data.require("feedback", ["score"], T.PURPOSE)
+            data.require("feedback", ["score"], W.PURPOSE)
 
     facts: dict[str, FactValue] = {"responses": len(fb), "scale": scale}
     parts: list[Msg] = []
@@ -199,7 +200,7 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
             facts["csat"] = fact(overall["csat"])
             parts.append(
                 say(
-                    T.SUMMARY_CSAT,
+                    W.SUMMARY_CSAT,
                     csat=pct_text(overall["csat"]),
                     responses=num_text(overall["responses"]),
                     mean=f"{overall['mean_score']:.2f}",
@@ -209,7 +210,7 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
             facts |= {k: fact(overall[k]) for k in ("nps", "promoters", "passives", "detractors")}
             parts.append(
                 say(
-                    T.SUMMARY_NPS,
+                    W.SUMMARY_NPS,
                     nps=f"{overall['nps'] * 100:.0f}",
                     responses=num_text(overall["responses"]),
                     promoters=pct_text(overall["promoters"]),
@@ -234,11 +235,11 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
         shown = groups.head(MAX_SUMMARY_ITEMS * 3)
         items = join(
             [
-                say(VT.ITEM, label=str(k), value=_score_text(scale, v))
+                say(S.ITEM, label=str(k), value=_score_text(scale, v))
                 for k, v in zip(shown[by], shown[metric], strict=True)
             ]
         )
-        parts.append(say(T.BY_GROUP, dimension=_dim(by), items=items))
+        parts.append(say(W.BY_GROUP, dimension=_dim(by), items=items))
         charts.append(_group_chart(groups, by, metric, scale))
         if by not in aggregate.PERIOD_FREQ:
             low = _low_groups(groups, by, metric)
@@ -256,13 +257,13 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
             charts.append(_pareto_chart(pareto))
             items = join(
                 [
-                    say(VT.ITEM, label=str(c), value=pct_text(s))
+                    say(S.ITEM, label=str(c), value=pct_text(s))
                     for c, s in zip(pareto["category"].head(3), pareto["share"].head(3), strict=True)
                 ]
             )
             parts.append(
                 say(
-                    T.COMPLAINTS,
+                    W.COMPLAINTS,
                     rate=pct_text(facts["complaint_rate"]),
                     count=num_text(len(complaints)),
                     items=items,
@@ -281,7 +282,7 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
                 facts["resolved_rate"] = fact(resolved)
                 parts.append(
                     say(
-                        T.TIMES,
+                        W.TIMES,
                         median=f"{hours.median():.1f}",
                         mean=f"{hours.mean():.1f}",
                         resolved=pct_text(resolved),
@@ -291,7 +292,7 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
     # --- churn of complainers vs the rest
     churn = _churn_split(data, fb, scale)
     if churn is None:
-        warnings.append(T.NO_CHURN)
+        warnings.append(W.NO_CHURN)
     else:
         table, k_c, n_c, k_o, n_o, active = churn
         tables.append(Table("churn_by_complaint", table))
@@ -308,14 +309,14 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
         }
         parts.append(
             say(
-                T.CHURN,
+                W.CHURN,
                 rate_c=pct_text(rate_c),
                 n_c=num_text(n_c),
                 k_c=num_text(k_c),
                 rate_o=pct_text(rate_o),
                 n_o=num_text(n_o),
                 k_o=num_text(k_o),
-                test=T.TESTS[test],
+                test=W.TESTS[test],
                 p=_p(p),
             )
         )
@@ -324,7 +325,7 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
                 Finding(
                     "complaint_driven_churn",
                     say(
-                        T.FINDING_CHURN,
+                        W.FINDING_CHURN,
                         rate_c=pct_text(rate_c),
                         rate_o=pct_text(rate_o),
                         p=_p(p),
@@ -340,9 +341,9 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
         charts.append(
             _group_chart(pd.DataFrame({"all": ["all"], "responses": [len(fb)]}), "all", "responses", None)
         )
-    score_formula = T.FORMULA_CSAT if scale == "csat" else T.FORMULA_NPS if scale == "nps" else Msg("", "")
+    score_formula = W.FORMULA_CSAT if scale == "csat" else W.FORMULA_NPS if scale == "nps" else Msg("", "")
     formula = say(
-        T.FORMULA,
+        W.FORMULA,
         score=Msg(score_formula.en + " " if score_formula.en else "", score_formula.zh),
         low_csat=LOW_CSAT,
         low_nps=LOW_NPS,
@@ -357,14 +358,14 @@ def satisfaction_analysis(data: DatasetBundle, params: SatisfactionParams) -> To
     )
     parameters = params.model_dump(mode="json") | {"scale_used": scale, "group_by_used": by}
     method = Method(formula, parameters, assumptions, as_of, len(fb))
-    summary = sentences(parts) if parts else say(T.NO_SCORE)
+    summary = sentences(parts) if parts else say(W.NO_SCORE)
     return ToolResult("satisfaction_analysis", summary, facts, tables, charts, method, findings, warnings)
 
 
 def _dim(by: str) -> Msg:
     if by == "category":
         return Msg("category", "类别")
-    return VT.DIMENSIONS.get(by, Msg(by, by))
+    return S.DIMENSIONS.get(by, Msg(by, by))
 
 
 def _score_text(scale: str, value: float) -> Msg:
@@ -398,15 +399,15 @@ def _default_group(data: DatasetBundle) -> str | None:
 def _group_keys(data: DatasetBundle, fb: pd.DataFrame, by: str) -> pd.Series:
     if by in aggregate.PERIOD_FREQ:
         if "date" not in fb.columns:
-            raise ToolInputError(say(T.NO_GROUP, dimension=_dim(by)))
+            raise ToolInputError(say(W.NO_GROUP, dimension=_dim(by)))
         return fb["date"].dt.to_period(aggregate.PERIOD_FREQ[by]).astype("str")
     if by in fb.columns:
-        return fb[by].astype("str").fillna(VT.UNKNOWN)
+        return fb[by].astype("str").fillna(S.UNKNOWN)
     customers = data.get("customers")
     if customers is not None and by in customers.columns and "customer_id" in fb.columns:
         attr = customers.drop_duplicates("customer_id").set_index("customer_id")[by].astype("str")
-        return fb["customer_id"].map(attr).fillna(VT.UNKNOWN)
-    raise ToolInputError(say(T.NO_GROUP, dimension=_dim(by)))
+        return fb["customer_id"].map(attr).fillna(S.UNKNOWN)
+    raise ToolInputError(say(W.NO_GROUP, dimension=_dim(by)))
 
 
 def _low_groups(groups: pd.DataFrame, by: str, metric: str) -> Finding | None:
@@ -421,7 +422,7 @@ def _low_groups(groups: pd.DataFrame, by: str, metric: str) -> Finding | None:
     cut_text = pct_text(cut) if metric == "csat" else Msg(f"NPS {cut:.0f}", f"NPS {cut:.0f}")
     return Finding(
         "low_satisfaction_segment",
-        say(T.FINDING_LOW, groups=labels, cut=cut_text, min_n=MIN_RESPONSES),
+        say(W.FINDING_LOW, groups=labels, cut=cut_text, min_n=MIN_RESPONSES),
         [],
         None,  # a score, not money at stake
         metric,
@@ -430,7 +431,7 @@ def _low_groups(groups: pd.DataFrame, by: str, metric: str) -> Finding | None:
 
 
 def _pareto(complaints: pd.DataFrame) -> pd.DataFrame:
-    cat = complaints["category"].astype("str").fillna(VT.UNKNOWN)
+    cat = complaints["category"].astype("str").fillna(S.UNKNOWN)
     counts = cat.value_counts(sort=True)
     out = pd.DataFrame({"category": counts.index.astype("str"), "complaints": counts.to_numpy()})
     out["share"] = out["complaints"] / out["complaints"].sum()
@@ -488,8 +489,8 @@ def _churn_split(
 def _group_chart(groups: pd.DataFrame, by: str, metric: str, scale: str | None) -> Chart:
     figure = go.Figure(go.Bar(x=groups[by].astype("str").tolist(), y=groups[metric].to_numpy()))
     figure.update_layout(showlegend=False, xaxis={"type": "category"}, yaxis_title=metric)
-    score = T.SCALES.get(scale or "", Msg("responses", "反馈数"))
-    return Chart(say(T.CHART_GROUP, score=score, dimension=_dim(by)), figure)
+    score = W.SCALES.get(scale or "", Msg("responses", "反馈数"))
+    return Chart(say(W.CHART_GROUP, score=score, dimension=_dim(by)), figure)
 
 
 def _pareto_chart(pareto: pd.DataFrame) -> Chart:
@@ -510,4 +511,15 @@ def _pareto_chart(pareto: pd.DataFrame) -> Chart:
         xaxis={"type": "category"},
         yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "tickformat": ".0%"},
     )
-    return Chart(T.CHART_PARETO, figure)
+    return Chart(W.CHART_PARETO, figure)
+
+
+SPEC = ToolSpec(
+    "satisfaction_analysis",
+    SatisfactionParams,
+    satisfaction_analysis,
+    requires=('feedback',),
+    findings=('low_satisfaction_segment', 'complaint_driven_churn'),
+    words=W,
+    order=120,
+)

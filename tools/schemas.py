@@ -23,7 +23,33 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from tools.bundle import KINDS
+from core.text import Msg
+
+# --- table kinds (declared once: names, what users call them, required columns below) -----------
+
+KINDS = ("transactions", "customers", "invoices", "financials", "sales", "feedback", "marketing")
+
+KIND_NAMES = {
+    "transactions": Msg("transactions (orders)", "交易（订单）"),
+    "customers": Msg("customers", "客户"),
+    "invoices": Msg("invoices", "发票"),
+    "financials": Msg("customer financial statements", "客户财务报表"),
+    "sales": Msg("sales (price/volume)", "销售（价格/数量）"),
+    "feedback": Msg("feedback", "客户反馈"),
+    "marketing": Msg("marketing spend", "营销投入"),
+}
+
+#: What users call each table kind (correcting a file's kind in a sentence: "treat orders.csv as invoices").
+KIND_WORDS: dict[str, list[str]] = {
+    "transactions": ["transactions", "transaction", "orders", "order", "交易", "交易表", "订单", "订单表", "流水"],
+    "customers": ["customers", "customer master", "customer list", "客户", "客户表", "客户信息", "客户资料"],
+    "invoices": ["invoices", "invoice", "bills", "receivables", "发票", "发票表", "应收", "账单"],
+    "financials": ["financials", "financial statements", "balance sheet", "财务", "财务报表", "财报"],
+    "sales": ["sales", "price volume", "销售表", "销售"],
+    "feedback": ["feedback", "survey", "reviews", "反馈", "评价", "满意度"],
+    "marketing": ["marketing", "marketing spend", "campaigns", "营销", "营销费用", "市场费用"],
+}
+
 
 # --- canonical columns ---------------------------------------------------------------------------
 
@@ -50,7 +76,7 @@ CANONICAL: dict[str, dict[str, list[str]]] = {
         "required": ["unit_price", "quantity"],
         "optional": "product date promotion store segment region channel revenue cost".split(),
     },
-    "feedback": {  # either column satisfies the requirement (same convention as tools.bundle.REQUIRED)
+    "feedback": {  # either column satisfies the requirement
         "required": ["customer_id|date"],
         "optional": "customer_id date score category complaint text resolved response_hours".split(),
     },
@@ -94,6 +120,11 @@ def kind_columns(kind: str) -> list[str]:
     return list(dict.fromkeys(cols))
 
 
+def required_columns(kind: str) -> tuple[str, ...]:
+    """The minimum columns of ``kind`` ('a|b': either), as declared in CANONICAL."""
+    return tuple(CANONICAL[kind]["required"])
+
+
 def missing_required(kind: str, columns: set[str] | list[str]) -> list[str]:
     """Required columns of ``kind`` not in ``columns`` ('a|b' is satisfied by either)."""
     have = set(columns)
@@ -112,7 +143,7 @@ date: date | order date | transaction date | txn date | sale date | purchase dat
 revenue: revenue | net sales | sales amount | sales revenue | amount | sales | order amount |
     total amount | line total | turnover | attributed revenue | 销售额 | 销售金额 | 净销售额 | 金额 |
     收入 | 销售收入 | 营业额 | 营收 | 订单金额 | 成交金额 | 实收金额 | 总金额
-cost: cost | cogs | cost of goods sold | cost of sales | product cost | 成本 | 销售成本 | 商品成本 |
+cost: cost | cogs | cost of goods sold | cost of goods | cost of sales | product cost | 成本 | 销售成本 | 商品成本 |
     产品成本 | 货品成本 | 营业成本
 quantity: quantity | qty | units | volume | sales volume | units sold | 数量 | 销量 | 销售数量 | 件数 |
     购买数量 | 销售量
@@ -130,7 +161,7 @@ tax_included: tax included | incl tax | includes tax | 含税 | 是否含税
 name: name | customer name | client name | company | company name | 客户名称 | 客户名 | 名称 | 姓名 |
     公司名称 | 公司
 segment: segment | customer segment | tier | 客户细分 | 细分 | 客户分群 | 分群 | 客户类型 | 客户等级 |
-    客户分层
+    客户分层 | 客户分类 | 客群
 industry: industry | sector | vertical | 行业 | 所属行业
 signup_date: signup date | sign up date | registration date | join date | joined | customer since |
     start date | created at | 注册日期 | 注册时间 | 开户日期 | 加入日期 | 签约日期
@@ -164,11 +195,11 @@ equity: equity | total equity | shareholders equity | owners equity | book equit
 market_value_equity: market value of equity | market value equity | market value | market cap |
     market capitalization | 市值 | 股权市值
 score: score | rating | csat | nps | satisfaction | satisfaction score | 评分 | 满意度 | 得分 | 打分 |
-    满意度评分
+    满意度评分 | 分数
 category: category | topic | type | issue type | 类别 | 类型 | 分类 | 问题类型
 complaint: complaint | is complaint | 投诉 | 是否投诉
 text: text | comment | comments | feedback | content | review | 内容 | 评价内容 | 反馈内容 | 评论 | 留言 |
-    意见
+    意见 | 文本
 resolved: resolved | is resolved | closed | 已解决 | 是否解决 | 解决
 response_hours: response hours | response time | hours to respond | 响应时长 | 响应时间 | 处理时长
 spend: spend | cost | budget | ad spend | marketing spend | investment | 花费 | 投入 | 营销投入 | 费用 |

@@ -22,8 +22,8 @@ from collections import Counter
 
 import pandas as pd
 
+from core.text import Msg
 from tools.errors import IngestError
-from tools.text import Msg
 
 MB = 1024 * 1024
 MAX_XLSX_UNCOMPRESSED = 512 * MB  # all members together, inflated

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from prompts.value import ITEM
+from core.text import Lang, Msg
+from prompts.customer_rows import ITEM
 from tools.formatting import money, number, pct
-from tools.text import Lang, Msg
 
 LIST_SEPARATOR = Msg("; ", "；")
 #: How many items a summary sentence of the customer value, CLV and churn tools lists before '…'.

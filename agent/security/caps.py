@@ -1,6 +1,6 @@
 """Caps stated in the answer: a question asking for more rows than a tool lists says so.
 
-The question engine (agent/intents.py) ignores an English count above the tools' limit
+The question engine (agent/understand/) ignores an English count above the tools' limit
 (``n`` ≤ 10,000, tools/params.py), so "top 100000000 customers" was answered with the default 10 and
 no word about it. :func:`cap_note` finds the count the user asked for and, when the tool ran with a
 smaller ``n``, returns a bilingual line saying what was shown and why. app.py appends it to chat
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tools.text import Msg
+from core.text import Msg
 
 MAX_N = 10_000  # tools/params.py: n <= 10,000
 DEFAULT_N = 10  # tools/params.py: the default n

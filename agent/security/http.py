@@ -35,7 +35,7 @@ from typing import Any
 from agent.security import login as login_mod
 from agent.security import uploads
 from agent.security.tokens import TokenRejected
-from tools.text import Msg
+from core.text import Msg
 
 log = logging.getLogger("custfin.security")
 

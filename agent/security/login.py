@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from tools.text import Msg
+from core.text import Msg
 
 TOO_MANY = Msg(
     "Too many sign-in attempts for this name or from this address. Wait {seconds} seconds and try "

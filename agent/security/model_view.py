@@ -25,8 +25,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from tools.bundle import KINDS
-from tools.schemas import CANONICAL
+from tools.schemas import CANONICAL, KINDS
 
 WITHHELD = "[text]"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?$|^\d{4}-?Q[1-4]$")

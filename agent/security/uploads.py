@@ -35,8 +35,8 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from agent.ratelimit import RateLimiter
+from core.text import Msg
 from tools.errors import IngestError
-from tools.text import Msg
 
 log = logging.getLogger("custfin.security")
 

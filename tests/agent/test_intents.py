@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from agent import intents
-from agent.intents import Context, Correction, cn_number, detect_language, help_text, parse
-from prompts import vocabulary as V
+from agent.compose import help_text
+from agent.understand import Context, Correction, cn_number, decide, detect_language, parse
+from agent.understand.vocabulary import TOOL_KEYWORDS
 from tools.registry import TOOLS
 
 AS_OF = date(2025, 12, 31)
@@ -415,9 +415,9 @@ def test_unmappable_and_later_tools_get_no_tool(question):
 
 
 def test_only_registered_tools_are_returned(monkeypatch):
-    later = [t for t in V.TOOL_KEYWORDS if t not in TOOLS and not t.startswith("_")]
+    later = [t for t in TOOL_KEYWORDS if t not in TOOLS and not t.startswith("_")]
     for tool in later:
-        for phrase in list(V.TOOL_KEYWORDS[tool])[:3]:
+        for phrase in list(TOOL_KEYWORDS[tool])[:3]:
             assert parse(phrase, ctx()).tool is None, phrase
     # even with a previous call to an unknown tool, nothing unregistered comes back
     intent = parse("and by region?", ctx(last_tool="no_such_tool", last_arguments={}))
@@ -427,7 +427,7 @@ def test_only_registered_tools_are_returned(monkeypatch):
 def test_a_newly_registered_tool_is_one_data_entry_away(monkeypatch):
     """Registering a tool makes its (already listed) vocabulary answer with it."""
     fake = {name: spec for name, spec in TOOLS.items() if name != "receivables_aging"}
-    monkeypatch.setattr(intents, "TOOLS", fake)
+    monkeypatch.setattr(decide, "TOOLS", fake)
     assert parse("what is our DSO?", ctx()).tool is None  # recognised, but not registered: no guess
     fake["receivables_aging"] = TOOLS["receivables_aging"]
     assert parse("what is our DSO?", ctx()).tool == "receivables_aging"
@@ -445,15 +445,12 @@ def test_help_text_lists_every_registered_tool_with_examples(lang):
     text = help_text(lang)
     for name, spec in TOOLS.items():
         assert spec.description.get(lang) in text
-        for example in V.HELP_TOOLS[name][1][lang]:
+        for example in TOOLS[name].words.HELP[1][lang]:
             assert example in text
-    for name, topic in V.LATER_TOPICS.items():
-        if name not in TOOLS:
-            assert topic.get(lang) in text
 
 
 def test_help_examples_map_to_their_tool():
-    for name, (_, examples) in V.HELP_TOOLS.items():
+    for name, (_, examples) in ((n, s.words.HELP) for n, s in TOOLS.items()):
         for lang in ("en", "zh"):
             for example in examples[lang]:
                 assert parse(example, ctx()).tool == name, example

@@ -58,7 +58,7 @@ def test_scripted_model_drives_tools_to_a_checked_answer(session: Session) -> No
         seen=[],
     )
     tokens: list[str] = []
-    answer = llm.answer("top 3 customers by profit", session, "en", model=model, on_token=tokens.append)
+    answer = engine.answer("top 3 customers by profit", session, "model", "en", tokens.append, model=model)
     assert [r.tool for r in answer.runs] == ["customer_profitability"]
     assert answer.result is not None and answer.result.tables  # the artifact reaches the UI
     top = answer.result.tables[0].frame["customer_id"].iloc[0]
@@ -79,7 +79,7 @@ def test_scripted_model_drives_tools_to_a_checked_answer(session: Session) -> No
 def test_recursion_limit_falls_back_to_offline(session: Session) -> None:
     loop = AIMessage("", tool_calls=[{"name": "dataset_overview", "args": {}, "id": "c"}])
     model = ScriptedChatModel(messages=iter([loop] * 100), seen=[])
-    answer = llm.answer("top 5 customers by profit", session, "en", model=model)
+    answer = engine.answer("top 5 customers by profit", session, "model", "en", model=model)
     assert "too many steps" in answer.markdown
     assert answer.runs and answer.runs[-1].tool == "customer_profitability"  # the offline answer
 

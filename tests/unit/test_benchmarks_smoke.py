@@ -60,8 +60,8 @@ def test_ingest_and_tool_benchmarks_run():
 
 def test_credit_pricing_benchmarks_run_and_baselines_agree():
     from tools.bundle import Dataset, DatasetBundle
-    from tools.credit import AgingParams, receivables_aging
-    from tools.pricing import PriceParams, price_sensitivity
+    from tools.credit.aging import AgingParams, receivables_aging
+    from tools.pricing.tool import PriceParams, price_sensitivity
 
     _check(
         credit_pricing.receivables_aging_1m(TINY) + credit_pricing.price_sensitivity_1m(TINY),

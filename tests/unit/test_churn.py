@@ -1,4 +1,4 @@
-"""churn_risk (tools/churn.py): the recency rule by hand, 1 - P(alive), the supervised path and leakage."""
+"""churn_risk (tools/churn/): the recency rule by hand, 1 - P(alive), the supervised path and leakage."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tools import churn
 from tools.bundle import Dataset, DatasetBundle
-from tools.churn import ChurnParams, churn_risk, recency_rule, snapshot_dates, typical_gap_days
+from tools.churn import common
+from tools.churn import supervised as supervised_path
+from tools.churn.supervised import snapshot_dates
+from tools.churn.tool import ChurnParams, churn_risk
+from tools.churn.unlabelled import recency_rule, typical_gap_days
 from tools.registry import TOOLS
 
 
@@ -82,7 +85,7 @@ def test_one_time_buyers_get_mbgnbd_without_labels(demo_bundle):
     assert (
         "MBG/NBD" in result.facts["churn_definition"] and "1 − P(alive)" in result.facts["churn_definition"]
     )
-    assert result.facts["r"] > 0 and result.facts["high_risk_cutoff"] == churn.HIGH_RISK
+    assert result.facts["r"] > 0 and result.facts["high_risk_cutoff"] == common.HIGH_RISK
 
 
 def test_snapshot_dates():
@@ -149,9 +152,9 @@ def test_post_churn_transactions_change_no_feature(demo_session_factory, supervi
         }
     )
     more = pd.concat([tx, extra], ignore_index=True)
-    labels = churn._labels(bundle)
-    before = churn.training_frame(bundle, tx, labels, date(2025, 12, 31), 180)[0]
-    after = churn.training_frame(bundle, more, labels, date(2025, 12, 31), 180)[0]
+    labels = supervised_path.churn_labels(bundle)
+    before = supervised_path.training_frame(bundle, tx, labels, date(2025, 12, 31), 180)[0]
+    after = supervised_path.training_frame(bundle, more, labels, date(2025, 12, 31), 180)[0]
     pd.testing.assert_frame_equal(before, after)
     result = churn_risk(_labelled(bundle, customers, more), ChurnParams())
     assert result.facts["cv_auc"] == pytest.approx(supervised.facts["cv_auc"], abs=1e-12)

@@ -11,7 +11,9 @@ the comment says how it was obtained (an identity, an integral, or the independe
 from __future__ import annotations
 
 import doctest
+import importlib
 import math
+import pkgutil
 import warnings
 from pathlib import Path
 
@@ -29,9 +31,12 @@ from tools.clv import (
     ModifiedBetaGeoFitter,
     ParetoNBDFitter,
     StatisticalWarning,
+    bgnbd,
     calibration_holdout,
     check_enough_data,
     check_rfm_inputs,
+    gamma_gamma,
+    pareto_nbd,
     rfm_holdout_summary,
     rfm_summary,
     simulate_bgnbd,
@@ -220,8 +225,8 @@ def test_bgnbd_analytic_gradient_matches_finite_differences(summary):
     for modified in (False, True):
         for params in ([0.243, 4.414, 0.793, 2.426], [1.7, 0.3, 3.2, 0.6], [0.05, 40.0, 0.2, 12.0]):
             z = np.log(params)
-            _, g = clv_module._bg_family(z, x, t_x, T, modified, True)
-            num = numeric_gradient(lambda v: clv_module._bg_family(v, x, t_x, T, modified, False)[0].sum(), z)
+            _, g = bgnbd._bg_family(z, x, t_x, T, modified, True)
+            num = numeric_gradient(lambda v: bgnbd._bg_family(v, x, t_x, T, modified, False)[0].sum(), z)
             np.testing.assert_allclose(g.sum(axis=0), num, rtol=1e-6, atol=1e-6)
 
 
@@ -290,8 +295,8 @@ def test_conditional_expectation_is_stable_for_heavy_buyers(modified):
         (0.1, 50.0, 0.3, 10.0, 20, 39.0, 52.0),
     ]
     for r, alpha, a, b, x, T, t in cases:
-        fast = float(clv_module._bg_expected_if_alive(r, alpha, a, b, modified, x, T, t))
-        slow = clv_module._bg_expected_if_alive_quad(r, a, b, modified, float(x), t / (alpha + T))
+        fast = float(bgnbd._bg_expected_if_alive(r, alpha, a, b, modified, x, T, t))
+        slow = bgnbd._bg_expected_if_alive_quad(r, a, b, modified, float(x), t / (alpha + T))
         assert fast == pytest.approx(slow, rel=1e-7), (r, alpha, a, b, x, T, t)
 
 
@@ -376,7 +381,7 @@ def test_pareto_nbd_integral_term_on_both_branches():
         (0.553, 11.669, 0.606, 10.578),
         (2.0, 0.5, 3.0, 40.0),
     ):
-        log_a0 = clv_module._pareto_log_a0(r, alpha, s, beta, x, t_x, T)
+        log_a0 = pareto_nbd._pareto_log_a0(r, alpha, s, beta, x, t_x, T)
         for i in range(x.size):
             quad = integrate.quad(
                 lambda u, i=i: (alpha + u) ** -(r + x[i]) * (beta + u) ** -(s + 1), t_x[i], T[i], epsrel=1e-12
@@ -480,8 +485,8 @@ def test_gamma_gamma_analytic_gradient_matches_finite_differences(repeat_buyers)
     m = repeat_buyers["monetary_value"].to_numpy()
     for params in ([6.25, 3.74, 15.44], [0.8, 1.5, 200.0], [30.0, 12.0, 2.0]):
         z = np.log(params)
-        _, g = clv_module._gg(z, x, m, True)
-        num = numeric_gradient(lambda v: clv_module._gg(v, x, m, False)[0].sum(), z)
+        _, g = gamma_gamma._gg(z, x, m, True)
+        num = numeric_gradient(lambda v: gamma_gamma._gg(v, x, m, False)[0].sum(), z)
         np.testing.assert_allclose(g.sum(axis=0), num, rtol=1e-6, atol=1e-6)
     ll = clv_module.gamma_gamma_log_likelihood({"p": 6.25, "q": 3.74, "gamma": 15.44}, x, m)
     direct = (
@@ -623,5 +628,6 @@ def test_gamma_gamma_warns_when_spend_depends_on_frequency():
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(clv_module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 5 and result.failed == 0
+    modules = [importlib.import_module(f"tools.clv.{m.name}") for m in pkgutil.iter_modules(clv_module.__path__)]
+    results = [doctest.testmod(m, optionflags=doctest.NORMALIZE_WHITESPACE) for m in modules]
+    assert sum(r.attempted for r in results) >= 5 and sum(r.failed for r in results) == 0

@@ -1,4 +1,4 @@
-"""customer_lifetime_value (tools/clv_tool.py) end to end through the tool, golden values on CDNOW.
+"""customer_lifetime_value (tools/clv/tool.py) end to end through the tool, golden values on CDNOW.
 
 Golden numbers: Fader, Hardie & Lee (2005) on the CDNOW 1/10 sample, 39-week calibration ending
 1997-09-30 (see tests/data/cdnow/README.md): BG/NBD r 0.243, alpha 4.414, a 0.793, b 2.426, LL -9582.4;
@@ -16,7 +16,7 @@ import pytest
 
 from tools.bundle import Dataset, DatasetBundle
 from tools.clv import BetaGeoFitter, rfm_summary
-from tools.clv_tool import CLVParams, customer_lifetime_value, per_unit_rate
+from tools.clv.tool import CLVParams, customer_lifetime_value, per_unit_rate
 from tools.registry import TOOLS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cdnow"

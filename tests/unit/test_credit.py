@@ -1,4 +1,4 @@
-"""Golden numbers for tools/credit.py, derived by hand (arithmetic in the comments)."""
+"""Golden numbers for tools/credit/, derived by hand (arithmetic in the comments)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tools import credit as C
 from tools.bundle import Dataset, DatasetBundle
+from tools.credit import aging, health, invoices, scorecard
 from tools.errors import ToolInputError
 
 AS_OF = date(2024, 6, 30)
@@ -52,13 +52,13 @@ def _bundle(*extra: Dataset) -> DatasetBundle:
 
 
 def test_bucket_edges():
-    got = C.bucket_of(np.array([-15, 0, 1, 30, 31, 60, 61, 90, 91]))
+    got = invoices.bucket_of(np.array([-15, 0, 1, 30, 31, 60, 61, 90, 91]))
     assert list(got) == ["current", "current", "days_1_30", "days_1_30", "days_31_60", "days_31_60",
                          "days_61_90", "days_61_90", "days_90_plus"]  # fmt: skip
 
 
 def test_aging_golden_numbers():
-    r = C.receivables_aging(_bundle(), C.AgingParams(as_of=AS_OF))
+    r = aging.receivables_aging(_bundle(), aging.AgingParams(as_of=AS_OF))
     f = r.facts
     assert f["as_of"] == "2024-06-30"
     # open = I1 1000 + I2 500 + I4 1200 = 2700; overdue = I1 + I2 = 1500; share = 1500 / 2700
@@ -93,7 +93,7 @@ def test_dso_countback_golden():
     # months back from 2024-06-30: (05-30, 06-30] 31 days, sales 1200 (I4) -> +31, left 1500
     # (04-30, 05-30] 30 days, 500 (I2) -> +30, left 1000; (03-30, 04-30] 31 days, 800 (I3) -> +31, left 200
     # (02-29, 03-30] 30 days, 1000 (I1): 200 <= 1000 -> +30 x 200 / 1000 = 6  => 31 + 30 + 31 + 6 = 98
-    r = C.receivables_aging(_bundle(), C.AgingParams(as_of=AS_OF, dso_method="countback"))
+    r = aging.receivables_aging(_bundle(), aging.AgingParams(as_of=AS_OF, dso_method="countback"))
     assert r.facts["dso"] == 98.0 and r.facts["dso_method"] == "countback"
     per = r.tables[1].frame.set_index("customer_id")
     # C1: 1500 open; month 1 no C1 sales (+31), month 2 500 (+30, left 1000), month 3 none (+31),
@@ -104,15 +104,15 @@ def test_dso_countback_golden():
 
 
 def test_dso_helpers():
-    assert C.dso_simple(300.0, 900.0) == 30.0
-    assert C.dso_simple(0.0, 0.0) == 0.0
-    assert C.dso_simple(10.0, 0.0) is None
-    assert C.dso_countback(1500.0, [1000.0, 1000.0], [31, 30]) == (46.0, True)  # 31 + 30 x 500/1000
-    assert C.dso_countback(3000.0, [1000.0, 1000.0], [31, 30]) == (61.0, False)  # ran out: lower bound
+    assert invoices.dso_simple(300.0, 900.0) == 30.0
+    assert invoices.dso_simple(0.0, 0.0) == 0.0
+    assert invoices.dso_simple(10.0, 0.0) is None
+    assert invoices.dso_countback(1500.0, [1000.0, 1000.0], [31, 30]) == (46.0, True)  # 31 + 30 x 500/1000
+    assert invoices.dso_countback(3000.0, [1000.0, 1000.0], [31, 30]) == (61.0, False)  # ran out: lower bound
 
 
 def test_default_as_of_is_latest_invoice_or_payment_not_due_date():
-    r = C.receivables_aging(_bundle(), C.AgingParams())
+    r = aging.receivables_aging(_bundle(), aging.AgingParams())
     # latest invoice 2024-06-15, latest payment 2024-07-10, latest due 2024-07-15 (ignored)
     assert r.facts["as_of"] == "2024-07-10"
     # by then I2 is paid: open = I1 1000 + I4 1200
@@ -120,16 +120,16 @@ def test_default_as_of_is_latest_invoice_or_payment_not_due_date():
 
 
 def test_aging_customer_filter_and_errors():
-    r = C.receivables_aging(_bundle(), C.AgingParams(as_of=AS_OF, customer="c2"))
+    r = aging.receivables_aging(_bundle(), aging.AgingParams(as_of=AS_OF, customer="c2"))
     assert list(r.tables[1].frame["customer_id"]) == ["C2"]
     assert r.facts["open_amount"] == 2700.0  # totals still cover everyone
     with pytest.raises(ToolInputError):
-        C.receivables_aging(_bundle(), C.AgingParams(as_of=AS_OF, customer="nobody"))
+        aging.receivables_aging(_bundle(), aging.AgingParams(as_of=AS_OF, customer="nobody"))
     with pytest.raises(ToolInputError) as info:
-        C.receivables_aging(DatasetBundle(), C.AgingParams())
+        aging.receivables_aging(DatasetBundle(), aging.AgingParams())
     assert "invoices" in info.value.msg.en
     with pytest.raises(ToolInputError):
-        C.receivables_aging(_bundle(), C.AgingParams(as_of=date(2023, 1, 1)))
+        aging.receivables_aging(_bundle(), aging.AgingParams(as_of=date(2023, 1, 1)))
 
 
 # --- financial_health ------------------------------------------------------------------------------
@@ -138,19 +138,19 @@ def test_aging_customer_filter_and_errors():
 def test_altman_worked_check_and_each_variant():
     x = (0.2, 0.0, 0.2, 0.1, 2.0)
     # Z = 1.2 x 0.2 + 1.4 x 0 + 3.3 x 0.2 + 0.6 x 0.1 + 1.0 x 2.0 = 0.24 + 0.66 + 0.06 + 2.0 = 2.96
-    assert C.altman_z(x, "z") == pytest.approx(2.96)
-    assert C.altman_zone(2.96, "z") == "grey"
+    assert health.altman_z(x, "z") == pytest.approx(2.96)
+    assert health.altman_zone(2.96, "z") == "grey"
     # Z' = 0.717 x 0.2 + 3.107 x 0.2 + 0.420 x 0.1 + 0.998 x 2 = 0.1434 + 0.6214 + 0.042 + 1.996 = 2.8028
-    assert C.altman_z(x, "z_prime") == pytest.approx(2.8028)
-    assert C.altman_zone(2.8028, "z_prime") == "grey"
+    assert health.altman_z(x, "z_prime") == pytest.approx(2.8028)
+    assert health.altman_zone(2.8028, "z_prime") == "grey"
     # Z'' = 6.56 x 0.2 + 6.72 x 0.2 + 1.05 x 0.1 = 1.312 + 1.344 + 0.105 = 2.761 (X5 unused) -> safe (> 2.60)
-    assert C.altman_z(x, "z_double_prime") == pytest.approx(2.761)
-    assert C.altman_z((0.2, 0.0, 0.2, 0.1, float("nan")), "z_double_prime") == pytest.approx(2.761)
-    assert C.altman_zone(2.761, "z_double_prime") == "safe"
-    assert C.altman_zone(1.80, "z") == "distress" and C.altman_zone(3.0, "z") == "safe"
-    assert C.altman_zone(1.22, "z_prime") == "distress" and C.altman_zone(2.91, "z_prime") == "safe"
-    assert C.altman_zone(1.09, "z_double_prime") == "distress"
-    assert C.altman_zone(1.10, "z_double_prime") == "grey"
+    assert health.altman_z(x, "z_double_prime") == pytest.approx(2.761)
+    assert health.altman_z((0.2, 0.0, 0.2, 0.1, float("nan")), "z_double_prime") == pytest.approx(2.761)
+    assert health.altman_zone(2.761, "z_double_prime") == "safe"
+    assert health.altman_zone(1.80, "z") == "distress" and health.altman_zone(3.0, "z") == "safe"
+    assert health.altman_zone(1.22, "z_prime") == "distress" and health.altman_zone(2.91, "z_prime") == "safe"
+    assert health.altman_zone(1.09, "z_double_prime") == "distress"
+    assert health.altman_zone(1.10, "z_double_prime") == "grey"
 
 
 def _financials() -> tuple[Dataset, Dataset]:
@@ -174,7 +174,7 @@ def _financials() -> tuple[Dataset, Dataset]:
 
 def test_financial_health_ratios_variants_and_missing_notes():
     bundle = DatasetBundle(_financials())
-    r = C.financial_health(bundle, C.HealthParams())
+    r = health.financial_health(bundle, health.HealthParams())
     t = r.tables[0].frame.set_index("customer_id")
     # debt 600/1000 = 0.6; current 400/200 = 2; quick (400-100)/200 = 1.5; coverage 200/50 = 4
     assert t.loc["F1", ["debt_ratio", "current_ratio", "quick_ratio", "interest_coverage"]].tolist() == [
@@ -201,7 +201,7 @@ def test_financial_health_ratios_variants_and_missing_notes():
 
 def test_forced_variant_names_the_missing_market_value():
     bundle = DatasetBundle(_financials())
-    r = C.financial_health(bundle, C.HealthParams(variant="z"))
+    r = health.financial_health(bundle, health.HealthParams(variant="z"))
     t = r.tables[0].frame.set_index("customer_id")
     assert t.loc["F2", "missing_inputs"] == "market_value_equity" and math.isnan(t.loc["F2", "z_score"])
     assert t.loc["F1", "z_score"] == pytest.approx(2.96)
@@ -212,7 +212,7 @@ def test_distress_finding_and_book_equity_fallback():
         {"customer_id": ["D1"], "total_assets": [1000.0], "total_liabilities": [900.0], "current_assets": [100.0],
          "current_liabilities": [300.0], "retained_earnings": [-100.0], "ebit": [-50.0], "sales": [500.0]}
     )  # fmt: skip
-    r = C.financial_health(DatasetBundle([Dataset("financials", fin)]), C.HealthParams())
+    r = health.financial_health(DatasetBundle([Dataset("financials", fin)]), health.HealthParams())
     t = r.tables[0].frame.set_index("customer_id")
     # no market value, no industry -> Z'; book equity = 1000 - 900 = 100 -> X4 = 100/900
     # X1 = -0.2, X2 = -0.1, X3 = -0.05, X5 = 0.5
@@ -231,8 +231,8 @@ def test_distress_finding_and_book_equity_fallback():
 
 def test_band_points():
     bands = [{"above": 5, "points": 5}, {"above": 60, "points": 30}]
-    assert C.band_points(pd.Series([3.0, 5.0, 20.0, 70.0, None]), bands).tolist() == [0, 0, 5, 30, 0]
-    assert C.band_points(pd.Series([0.9, 1.2, 2.0]), [{"below": 1.5, "points": 5}, {"below": 1.0, "points": 10}]).tolist() == [10, 5, 0]  # fmt: skip
+    assert scorecard.band_points(pd.Series([3.0, 5.0, 20.0, 70.0, None]), bands).tolist() == [0, 0, 5, 30, 0]
+    assert scorecard.band_points(pd.Series([0.9, 1.2, 2.0]), [{"below": 1.5, "points": 5}, {"below": 1.0, "points": 10}]).tolist() == [10, 5, 0]  # fmt: skip
 
 
 def _features(**values: object) -> pd.DataFrame:
@@ -248,32 +248,32 @@ def test_hand_scored_customer():
     # lost = 20 + 10 + 10 + 15 + 15 + 10 + 5 + 5 = 90 -> score 10 -> E (below D's 40)
     f = _features(avg_days_late=35.0, late_share=0.6, overdue_share=0.4, days_90_plus=100.0,
                   days_late_change=20.0, zone="grey", current_ratio=1.2, debt_ratio=0.7)  # fmt: skip
-    s = C.score_customers(f).loc["X"]
+    s = scorecard.score_customers(f).loc["X"]
     assert s["points_lost"] == 90 and s["score"] == 10 and s["grade"] == "E"
     assert s["reasons"] == (
         "avg_days_late -20; late_share -10; overdue_share -10; severely_overdue -15; deteriorating -15; "
         "z_zone -10; current_ratio -5; debt_ratio -5"
     )
     # mild: avg 10 > 5 -> 5, late share 0.3 > 0.25 -> 5, everything else fine -> 90 -> A
-    mild = C.score_customers(_features(avg_days_late=10.0, late_share=0.3, overdue_share=0.05, zone="safe"))
+    mild = scorecard.score_customers(_features(avg_days_late=10.0, late_share=0.3, overdue_share=0.05, zone="safe"))
     assert mild.loc["X", "score"] == 90 and mild.loc["X", "grade"] == "A"
     # exactly on a grade boundary: lost 15 (avg 20 > 15 -> 10, late 0.3 -> 5) -> 85 -> A (min_score 85)
-    edge = C.score_customers(_features(avg_days_late=20.0, late_share=0.3))
+    edge = scorecard.score_customers(_features(avg_days_late=20.0, late_share=0.3))
     assert edge.loc["X", "score"] == 85 and edge.loc["X", "grade"] == "A"
     # a write-off alone: 20 -> 80 -> B
-    assert C.score_customers(_features(written_off_amount=1.0)).loc["X", "grade"] == "B"
+    assert scorecard.score_customers(_features(written_off_amount=1.0)).loc["X", "grade"] == "B"
 
 
 def test_points_come_from_the_toml():
-    card = copy.deepcopy(C.scorecard())
+    card = copy.deepcopy(scorecard.scorecard())
     card["payment"]["written_off"]["points"] = 70
-    assert C.score_customers(_features(written_off_amount=1.0), card).loc["X", "grade"] == "E"  # 30 < 40
-    grades = [g["grade"] for g in C.scorecard()["grades"]]
+    assert scorecard.score_customers(_features(written_off_amount=1.0), card).loc["X", "grade"] == "E"  # 30 < 40
+    grades = [g["grade"] for g in scorecard.scorecard()["grades"]]
     assert grades == ["A", "B", "C", "D", "E"]
 
 
 def test_credit_risk_on_the_fixture():
-    r = C.credit_risk(_bundle(), C.CreditRiskParams(as_of=AS_OF))
+    r = scorecard.credit_risk(_bundle(), scorecard.CreditRiskParams(as_of=AS_OF))
     t = r.tables[0].frame.set_index("customer_id")
     # C1: overdue share 1500/1500 = 1 > 0.6 -> 20; 1000 open 90+ days -> 15; no paid invoice; 2 observed
     # invoices (too few for a trend) -> lost 35 -> 65 -> C.
@@ -303,7 +303,7 @@ def test_deteriorating_trend():
          "amount": [100.0] * 5, "paid_date": due + pd.to_timedelta(late, unit="D"), "paid_amount": [100.0] * 5}
     )  # fmt: skip
     bundle = DatasetBundle([Dataset("invoices", inv)])
-    r = C.credit_risk(bundle, C.CreditRiskParams())
+    r = scorecard.credit_risk(bundle, scorecard.CreditRiskParams())
     t = r.tables[0].frame.set_index("customer_id")
     assert t.loc["C9", "days_late_change"] == pytest.approx(39.0)
     assert bool(t.loc["C9", "deteriorating"])
@@ -311,7 +311,7 @@ def test_deteriorating_trend():
 
 
 def test_credit_risk_on_demo_data(demo_bundle):
-    r = C.credit_risk(demo_bundle, C.CreditRiskParams())
+    r = scorecard.credit_risk(demo_bundle, scorecard.CreditRiskParams())
     grades = sum(r.facts[f"customers_grade_{g}"] for g in "abcde")
     assert grades == r.facts["customers"]
     assert r.facts["high_risk_customers"] > 0 and r.facts["deteriorating_payers"] > 0

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from agent import engine, intents
-from agent.intents import Context, Removal, parse_removal
+from agent import engine, understand
 from agent.session import Session
+from agent.understand import Context, Removal, parse_removal
 from tools.errors import UserFacingError
 
 ORDERS = Path(__file__).resolve().parents[1] / "e2e" / "data" / "orders_en.csv"
@@ -38,7 +38,7 @@ FILES = ["orders.csv", "客户.xlsx", "my orders.csv"]
 )
 def test_deletion_sentences(sentence, expected):
     assert parse_removal(sentence, FILES) == expected
-    assert intents.parse(sentence, Context(files=tuple(FILES))).removal == expected
+    assert understand.parse(sentence, Context(files=tuple(FILES))).removal == expected
 
 
 @pytest.mark.parametrize(

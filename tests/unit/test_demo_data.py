@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tools.bundle import KINDS, REQUIRED
-from tools.demo_data import PRICE_EVENTS, TRUE_ELASTICITY, generate, write_csvs
+from tools.demo import PRICE_EVENTS, TRUE_ELASTICITY, generate, write_csvs
+from tools.schemas import KINDS, required_columns
 
 END = pd.Timestamp("2025-12-31")
 START = pd.Timestamp("2023-01-01")
@@ -78,7 +78,7 @@ def test_keys_columns_and_dtypes(demo: dict[str, pd.DataFrame]) -> None:
     assert list(demo) == list(KINDS)
     for kind, frame in demo.items():
         assert list(frame.columns) == COLUMNS[kind], kind
-        for needed in REQUIRED[kind]:
+        for needed in required_columns(kind):
             assert any(c in frame.columns for c in needed.split("|")), (kind, needed)
         assert len(frame) > 0, kind
         assert frame.index.equals(pd.RangeIndex(len(frame))), kind

@@ -21,7 +21,9 @@ import openpyxl
 import pytest
 
 from agent import compose, engine, ratelimit
+from agent.answer import Answer
 from agent.cli import main as cli_main
+from agent.compose import render_file_outcome
 from agent.session import Session
 from agent.settings import Settings
 from tools.results import Table
@@ -59,7 +61,7 @@ def good_session(**changes: object) -> Session:
     return session
 
 
-def assert_good_answer(session: Session) -> engine.Answer:
+def assert_good_answer(session: Session) -> Answer:
     """The good data still answers, with the right numbers and the same tool and arguments."""
     answer = engine.answer(QUESTION, session, engine="offline")
     assert not answer.internal_error and answer.error is None, answer.markdown
@@ -80,7 +82,7 @@ def assert_refused(session: Session, name: str, data: bytes, code: str, *needles
     assert err.code == code
     assert name in err.msg.en and name in err.msg.zh and err.msg.en != err.msg.zh
     assert re.search(r"[\u4e00-\u9fff]", err.msg.zh)
-    for text in (outcome.markdown("en"), outcome.markdown("zh")):
+    for text in (render_file_outcome(outcome, "en"), render_file_outcome(outcome, "zh")):
         assert "Traceback" not in text and 'File "' not in text
     for needle in needles:
         assert needle in err.msg.en
@@ -156,7 +158,7 @@ def load_with_warnings(name: str, session: Session | None = None) -> tuple[Sessi
     report = outcome.report
     en = " | ".join(w.en for w in report.warnings) + " | " + " | ".join(d.reason.en for d in report.dropped)
     zh = " | ".join(w.zh for w in report.warnings)
-    assert "Traceback" not in outcome.markdown("en")
+    assert "Traceback" not in render_file_outcome(outcome, "en")
     return session, en, zh
 
 
@@ -188,9 +190,9 @@ def test_one_thousand_columns() -> None:
     session = good_session()
     outcome = session.add_file(fixture("wide_1000_columns.csv"), "wide_1000_columns.csv")
     assert outcome.ok and outcome.report.rows_kept == 3
-    text = outcome.markdown("en")
+    text = render_file_outcome(outcome, "en")
     assert "attr_4" in text and "attr_1000" not in text and "(+967)" in text  # 997 unused: 30 listed
-    assert "另 967 列" in outcome.markdown("zh")
+    assert "另 967 列" in render_file_outcome(outcome, "zh")
     assert len(text) < 5000
     assert_good_answer(session)
 
@@ -304,7 +306,7 @@ def test_markdown_from_data_cannot_load_images_or_links() -> None:
     outcome = session.add_file(
         b"customer_id,date,revenue,![x](http://evil.example/?c=1)\nQ1,2024-01-01,5,1\n", "m.csv"
     )
-    assert outcome.ok and "](" not in outcome.markdown("en") and "![" not in outcome.markdown("en")
+    assert outcome.ok and "](" not in render_file_outcome(outcome, "en") and "![" not in render_file_outcome(outcome, "en")
     session.add_file(data, "names.csv")
     answer = engine.answer("what does customer I1 buy", session, engine="offline")
     assert "![" not in answer.markdown and "](" not in answer.markdown

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tools import ingest
+from tools.ingest import common, rows, values
 from tools.schemas import TEXT_DTYPE
 
 
@@ -42,7 +42,7 @@ def test_duplicates_match_pandas(seed: int) -> None:
     frame = pd.concat([frame, frame.iloc[::7]], ignore_index=True)  # exact repeats
     assert len(frame) >= 50_000  # the bucketed path
     expected = frame.duplicated().to_numpy()
-    got = ingest._duplicates(frame).to_numpy()
+    got = rows.duplicates(frame).to_numpy()
     assert expected.sum() > 0 and (got == expected).all()
 
 
@@ -52,7 +52,7 @@ def test_string_sketch_equal_for_equal_strings_across_chunks() -> None:
     values = ["", "a", "abcdefgh", "abcdefghi", "é", None, "abcdefgh"]
     whole = pa.array(values * 3, pa.large_string())
     chunked = pa.chunked_array([whole[:5], whole[5:12], whole[12:]])
-    sketch = ingest._string_sketch(pd.Series(pd.array(chunked, dtype=TEXT_DTYPE)))
+    sketch = rows._string_sketch(pd.Series(pd.array(chunked, dtype=TEXT_DTYPE)))
     by_value: dict[object, set[int]] = {}
     for v, k in zip(values * 3, sketch, strict=True):
         by_value.setdefault(v, set()).add(int(k))
@@ -62,8 +62,8 @@ def test_string_sketch_equal_for_equal_strings_across_chunks() -> None:
 
 def _to_number_pandas(s: pd.Series, decimal_comma: bool | None) -> tuple[pd.Series, pd.Series]:
     """The previous implementation, with pandas string methods (per-value re.sub for the \\s pattern)."""
-    t = ingest._text(s).str.lower()
-    blank = t.isna() | t.isin(ingest._NA)
+    t = values._text(s).str.lower()
+    blank = t.isna() | t.isin(common.NA)
     negative = t.str.startswith("(") & t.str.endswith(")")
     percent = t.str.contains("%", regex=False)
     scale = t.str.endswith("万").map({True: 1e4, False: 1.0}) * t.str.endswith("亿").map(
@@ -98,7 +98,7 @@ NUMBERS = [
 @pytest.mark.parametrize("decimal_comma", [None, False, True])
 def test_to_number_matches_pandas_string_methods(decimal_comma: bool | None) -> None:
     s = pd.Series(NUMBERS, dtype=TEXT_DTYPE)
-    got, got_bad = ingest._to_number(s, decimal_comma)
+    got, got_bad = values.to_number(s, decimal_comma)
     want, want_bad = _to_number_pandas(s, decimal_comma)
     assert got.dtype == "float64"
     pd.testing.assert_series_equal(got, want, check_names=False)
@@ -106,10 +106,10 @@ def test_to_number_matches_pandas_string_methods(decimal_comma: bool | None) -> 
 
 
 def test_parenthesised_percentage_is_negative() -> None:
-    got, _ = ingest._to_number(pd.Series(["(12%)", "12%", "(500)"], dtype=TEXT_DTYPE), None)
+    got, _ = values.to_number(pd.Series(["(12%)", "12%", "(500)"], dtype=TEXT_DTYPE), None)
     assert got.tolist() == [-0.12, 0.12, -500.0]  # accounting notation: (x) is -x, percent or not
 
 
 def test_to_number_pattern_has_no_python_only_syntax() -> None:
     # pandas falls back to per-value re.sub for \s, \d and lookarounds; the Arrow pattern must avoid them
-    assert not re.search(r"\\[sSdDwWb]|\(\?[=!<]", ingest._NOT_NUMBER)
+    assert not re.search(r"\\[sSdDwWb]|\(\?[=!<]", values._NOT_NUMBER)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools import value
 from tools.bundle import Dataset, DatasetBundle
+from tools.clv import historical
 from tools.marketing import MarketingParams, marketing_roi
 
 
@@ -69,7 +69,7 @@ def test_golden_numbers_per_channel():
 
 def test_ltv_is_reused_from_value_clv():
     data = _bundle()
-    clv = value.customer_lifetime_value(data, value.CLVParams(group_by="acquisition_channel", n=100))
+    clv = historical.customer_lifetime_value(data, historical.CLVParams(group_by="acquisition_channel", n=100))
     by = clv.tables[0].frame.set_index("acquisition_channel")["average_clv"]
     result = marketing_roi(data, MarketingParams())
     t = result.tables[0].frame.set_index("channel")

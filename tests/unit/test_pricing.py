@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tools import demo_data
+from tools import demo as demo_data
 from tools.bundle import Dataset, DatasetBundle
 from tools.errors import ToolInputError
-from tools.pricing import PriceParams, fe_ols, price_sensitivity, what_if
+from tools.pricing.elasticity import fe_ols, what_if
+from tools.pricing.tool import PriceParams, price_sensitivity
 
 
 def _sales(elasticity: dict[str, float], n_weeks: int = 400, seed: int = 3) -> pd.DataFrame:

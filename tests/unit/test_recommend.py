@@ -10,9 +10,9 @@ from agent import engine
 from agent.compose import answer_to_json
 from agent.retrieval import PlaybookStore, playbook_files
 from agent.session import Session
+from core.text import Msg
 from tools.bundle import DatasetBundle
 from tools.recommend import FindingArg, PlaybookHit, RecommendParams, recommend, recommend_actions
-from tools.text import Msg
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "playbooks"
 

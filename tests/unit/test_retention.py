@@ -12,15 +12,10 @@ import pytest
 from tools.bundle import Dataset, DatasetBundle
 from tools.errors import ToolInputError
 from tools.registry import TOOLS
-from tools.retention import (
-    ChurnTrendParams,
-    CohortParams,
-    SurvivalParams,
-    churn_trend,
-    cohort_retention,
-    customer_survival,
-)
-from tools.survival import kaplan_meier, logrank
+from tools.retention.churn_trend import ChurnTrendParams, churn_trend
+from tools.retention.cohorts import CohortParams, cohort_retention
+from tools.retention.kaplan_meier import kaplan_meier, logrank
+from tools.retention.survival_tool import SurvivalParams, customer_survival
 
 
 def bundle(**frames: pd.DataFrame) -> DatasetBundle:
@@ -306,7 +301,7 @@ def test_median_not_reached():
 
 
 def test_survival_by_segment_uses_the_checked_estimators():
-    # tools/survival.py is checked against Kleinbaum & Klein's published analysis (test_survival.py);
+    # tools/retention/kaplan_meier.py is checked against Kleinbaum & Klein's published analysis (test_survival.py);
     # here the tool must feed it the right durations, events and groups.
     rng = np.random.default_rng(3)
     n = 120

@@ -9,7 +9,7 @@ p = 0.0000417). The 6-MP KM value S(10) = 0.753 is the book's table entry (0.806
 import numpy as np
 import pytest
 
-from tools.survival import kaplan_meier, logrank
+from tools.retention.kaplan_meier import kaplan_meier, logrank
 
 SIX_MP = [6, 6, 6, 7, 10, 13, 16, 22, 23, 6, 9, 10, 11, 17, 19, 20, 25, 32, 32, 34, 35]
 SIX_MP_EVENT = [1] * 9 + [0] * 12

@@ -31,13 +31,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.text import Msg
 from tools import customer_rows
-from tools import value as V
 from tools.bundle import Dataset, DatasetBundle, DroppedRows, IngestReport
+from tools.clv import historical as H
 from tools.errors import ToolInputError
 from tools.formatting import money, pct
 from tools.results import ToolResult
-from tools.text import Msg
+from tools.value import concentration, overview, profitability, rfm
 
 ROWS = [
     ("C1", "2024-01-10", "O1", 100.0, 60.0, 5.0, "P1", "North"),
@@ -127,7 +128,7 @@ def finding(result: ToolResult, name: str):
 def test_profitability_top_customers_golden() -> None:
     """Top 2 by profit: C2 170, C1 60; together 230 / 165 = 139.4% of total profit (the rest lose money).
     loss-making: C3 -35, C4 -30 -> 2 customers, 65 destroyed."""
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(n=2))
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(n=2))
     table = result.tables[0].frame
     assert list(table.columns[:3]) == ["rank", "customer_id", "name"]
     assert table["customer_id"].tolist() == ["C2", "C1"]
@@ -154,7 +155,7 @@ def test_profitability_top_customers_golden() -> None:
 
 def test_profitability_summary_states_key_numbers_in_both_languages() -> None:
     """en: 'Beta Co (C2): 170', 'Acme Ltd (C1): 60.00', share 139.4%; zh uses the same figures (below 1万)."""
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(n=2))
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(n=2))
     en, zh = result.summary.en, result.summary.zh
     assert en.startswith("Your 2 most profitable customers are Beta Co (C2): 170; Acme Ltd (C1): 60.00.")
     assert zh.startswith("利润最高的2个客户是Beta Co (C2)：170；Acme Ltd (C1)：60.00，合计占总利润的139.4%。")
@@ -166,7 +167,7 @@ def test_profitability_summary_uses_wan_for_large_amounts() -> None:
     """Scaling every amount by 1,000: C2's profit 170,000 is '17.0万' in Chinese, '170,000' in English."""
     tx = tx_frame()
     tx[["revenue", "cost", "service_cost"]] *= 1000
-    result = V.customer_profitability(bundle(tx), V.ProfitabilityParams(n=1))
+    result = profitability.customer_profitability(bundle(tx), profitability.ProfitabilityParams(n=1))
     assert "C2: 170,000" in result.summary.en
     assert "C2：17.0万" in result.summary.zh and "82.0万" in result.summary.zh
 
@@ -175,17 +176,17 @@ def test_profitability_findings_golden() -> None:
     """loss_making_customers: C3 (-35) then C4 (-30), value 65.
     high_cost_to_serve (30% of gross profit): C1 10 <= 21, C2 10 <= 54, C3 35 > 0 (gross 0), C4 110 > 24
     -> C4 (110) then C3 (35), value 145."""
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams())
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams())
     loss = finding(result, "loss_making_customers")
     assert (loss.customers, loss.value, loss.metric, loss.threshold) == (["C3", "C4"], 65.0, "profit", 0.0)
     cts = finding(result, "high_cost_to_serve")
-    assert (cts.customers, cts.value, cts.threshold) == (["C4", "C3"], 145.0, V.HIGH_COST_TO_SERVE_SHARE)
+    assert (cts.customers, cts.value, cts.threshold) == (["C4", "C3"], 145.0, profitability.HIGH_COST_TO_SERVE_SHARE)
     assert "2" in cts.detail.en and "30.0%" in cts.detail.zh
 
 
 def test_profitability_bottom_n() -> None:
     """Bottom 2 by profit, lowest first: C3 (-35, rank 4), C4 (-30, rank 3)."""
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(n=2, order="bottom"))
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(n=2, order="bottom"))
     table = result.tables[0].frame
     assert table["customer_id"].tolist() == ["C3", "C4"]
     assert table["rank"].tolist() == [4, 3]
@@ -197,11 +198,11 @@ def test_profitability_bottom_n() -> None:
 
 def test_profitability_other_metric_and_margin_order() -> None:
     """By margin: C2 0.425, C1 0.4, C4 -0.2, C3 -0.2917; bottom 1 = C3."""
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(metric="margin"))
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(metric="margin"))
     assert result.tables[0].frame["customer_id"].tolist() == ["C2", "C1", "C4", "C3"]
     assert "Top 4 customers by margin: Beta Co (C2): 42.5%" in result.summary.en
-    bottom = V.customer_profitability(
-        full_bundle(), V.ProfitabilityParams(metric="margin", order="bottom", n=1)
+    bottom = profitability.customer_profitability(
+        full_bundle(), profitability.ProfitabilityParams(metric="margin", order="bottom", n=1)
     )
     assert bottom.tables[0].frame["customer_id"].tolist() == ["C3"]
     assert "利润率最低的1个客户：Gamma (C3)：-29.2%" in bottom.summary.zh
@@ -210,7 +211,7 @@ def test_profitability_other_metric_and_margin_order() -> None:
 def test_profitability_group_by_segment_via_customers_join() -> None:
     """Segment from the customers table: A = C1 + C3 -> revenue 270, cost 200, profit 60 - 35 = 25;
     B = C2 + C4 -> revenue 550, cost 290, profit 170 - 30 = 140. Shares 140/165, 25/165."""
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(group_by="segment"))
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(group_by="segment"))
     table = result.tables[0].frame
     assert result.tables[0].name == "profitability_by_segment"
     assert table["segment"].tolist() == ["B", "A"]
@@ -228,7 +229,7 @@ def test_profitability_group_by_segment_via_customers_join() -> None:
 def test_profitability_group_by_transaction_column() -> None:
     """product P1: rows 1,3,5,7,8 -> profit (100-60-5)+(300-150-10)+(80-90-20)+(200-100-110)+(-50+30) = 115;
     P2: rows 2,4,6 -> (50-20-5)+(100-70)+(40-30-15) = 50."""
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(group_by="product"))
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(group_by="product"))
     table = result.tables[0].frame
     assert table["product"].tolist() == ["P1", "P2"]
     assert table["profit"].tolist() == [115.0, 50.0]
@@ -237,13 +238,13 @@ def test_profitability_group_by_transaction_column() -> None:
 
 def test_profitability_group_by_region_prefers_transactions_then_customers() -> None:
     """region exists in the transactions: North = C1 + C3 rows, profit 60 - 35 = 25; South 140."""
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(group_by="region"))
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(group_by="region"))
     assert result.tables[0].frame.set_index("region")["profit"].to_dict() == {"South": 140.0, "North": 25.0}
 
 
 def test_profitability_group_by_month_lists_periods_in_time_order() -> None:
     """Monthly profit: Jan (100-60-5)+(80-90-20) = 5; Feb 170; Mar 25; Apr -5; May -10; Jun -20."""
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(group_by="month", n=2))
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(group_by="month", n=2))
     table = result.tables[0].frame
     assert table["month"].tolist() == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
     assert table["profit"].tolist() == [5.0, 170.0, 25.0, -5.0, -10.0, -20.0]
@@ -252,19 +253,19 @@ def test_profitability_group_by_month_lists_periods_in_time_order() -> None:
 
 def test_profitability_missing_dimension_names_it_and_what_is_loaded() -> None:
     with pytest.raises(ToolInputError) as info:
-        V.customer_profitability(full_bundle(), V.ProfitabilityParams(group_by="industry"))
+        profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(group_by="industry"))
     message = info.value.msg
     assert "industry" in message.en and "segment" in message.en and "product" in message.en
     assert "industry" in message.zh
     with pytest.raises(ToolInputError) as info:
-        V.customer_profitability(bundle(), V.ProfitabilityParams(group_by="segment"))
+        profitability.customer_profitability(bundle(), profitability.ProfitabilityParams(group_by="segment"))
     assert "not loaded" in info.value.msg.en and "未载入" in info.value.msg.zh
 
 
 def test_profitability_period_filter() -> None:
     """2024-02-01..2024-04-30 keeps rows 2,3,4,6: C1 50-20-5 = 25, C2 170, C3 40-30-15 = -5; total 190, revenue 50 + 400 + 40 = 490."""
-    params = V.ProfitabilityParams(start=date(2024, 2, 1), end=date(2024, 4, 30))
-    result = V.customer_profitability(full_bundle(), params)
+    params = profitability.ProfitabilityParams(start=date(2024, 2, 1), end=date(2024, 4, 30))
+    result = profitability.customer_profitability(full_bundle(), params)
     table = result.tables[0].frame
     assert table["customer_id"].tolist() == ["C2", "C1", "C3"]
     assert table["profit"].tolist() == [170.0, 25.0, -5.0]
@@ -279,17 +280,17 @@ def test_profitability_period_filter() -> None:
 
 
 def test_empty_period_is_a_clear_error() -> None:
-    params = V.ProfitabilityParams(start=date(2025, 1, 1), end=date(2025, 3, 31))
+    params = profitability.ProfitabilityParams(start=date(2025, 1, 1), end=date(2025, 3, 31))
     with pytest.raises(ToolInputError) as info:
-        V.customer_profitability(full_bundle(), params)
+        profitability.customer_profitability(full_bundle(), params)
     assert info.value.msg.en == (
         "No transactions between 2025-01-01 and 2025-03-31; the data covers 2024-01-10 to 2024-06-30."
     )
     assert "2025-01-01 至 2025-03-31 之间没有交易" in info.value.msg.zh
     for tool, params_cls in (
-        (V.profit_concentration, V.ConcentrationParams),
-        (V.rfm_segments, V.RFMParams),
-        (V.customer_lifetime_value, V.CLVParams),
+        (concentration.profit_concentration, concentration.ConcentrationParams),
+        (rfm.rfm_segments, rfm.RFMParams),
+        (H.customer_lifetime_value, H.CLVParams),
     ):
         with pytest.raises(ToolInputError, match="No transactions between"):
             tool(full_bundle(), params_cls(start=date(2025, 1, 1)))
@@ -299,7 +300,7 @@ def test_profitability_without_cost_falls_back_to_revenue() -> None:
     """No cost column: ranked by revenue, C2 400, then the tie C1 150 / C4 150 in order of appearance, C3 120;
     total_profit and loss_making_customers are null; a warning says profit cannot be computed."""
     tx = tx_frame().drop(columns=["cost", "service_cost"])
-    result = V.customer_profitability(bundle(tx, customers_frame()), V.ProfitabilityParams())
+    result = profitability.customer_profitability(bundle(tx, customers_frame()), profitability.ProfitabilityParams())
     table = result.tables[0].frame
     assert table["customer_id"].tolist() == ["C2", "C1", "C4", "C3"]
     assert "profit" not in table.columns and "cost" not in table.columns
@@ -316,7 +317,7 @@ def test_profitability_without_cost_falls_back_to_revenue() -> None:
 def test_profitability_net_metric_without_service_cost_uses_gross_profit() -> None:
     """Without service_cost, profit = gross profit: C2 180, C4 80, C1 70, C3 0."""
     tx = tx_frame().drop(columns="service_cost")
-    result = V.customer_profitability(bundle(tx), V.ProfitabilityParams(metric="net_profit"))
+    result = profitability.customer_profitability(bundle(tx), profitability.ProfitabilityParams(metric="net_profit"))
     assert result.facts["metric"] == "gross_profit"
     assert result.tables[0].frame["customer_id"].tolist() == ["C2", "C4", "C1", "C3"]
     assert any("service_cost" in w.en for w in result.warnings)
@@ -326,14 +327,14 @@ def test_profitability_net_metric_without_service_cost_uses_gross_profit() -> No
 def test_tax_included_is_stated() -> None:
     tx = tx_frame()
     tx["tax_included"] = True
-    result = V.customer_profitability(bundle(tx), V.ProfitabilityParams())
+    result = profitability.customer_profitability(bundle(tx), profitability.ProfitabilityParams())
     assert any("include tax" in a.en and "含税" in a.zh for a in result.method.assumptions)
 
 
 def test_profitability_missing_cost_rows_are_reported() -> None:
     tx = tx_frame()
     tx.loc[0, "cost"] = np.nan
-    result = V.customer_profitability(bundle(tx), V.ProfitabilityParams())
+    result = profitability.customer_profitability(bundle(tx), profitability.ProfitabilityParams())
     assert any("1 of 8 transaction rows have no cost" in w.en for w in result.warnings)
 
 
@@ -343,7 +344,7 @@ def test_profitability_currency_split_never_sums_across_currencies() -> None:
     EUR: revenue 120, profit -35 (shares undefined), loss-maker C3 (35)."""
     tx = tx_frame()
     tx["currency"] = np.where(tx["customer_id"] == "C3", "EUR", "USD")
-    result = V.customer_profitability(bundle(tx, customers_frame()), V.ProfitabilityParams())
+    result = profitability.customer_profitability(bundle(tx, customers_frame()), profitability.ProfitabilityParams())
     f = result.facts
     assert f["currencies"] == "USD, EUR"
     assert f["total_revenue"] is None and f["total_profit"] is None
@@ -373,18 +374,18 @@ def test_profitability_currency_split_never_sums_across_currencies() -> None:
 def test_profitability_one_currency_on_request() -> None:
     tx = tx_frame()
     tx["currency"] = np.where(tx["customer_id"] == "C3", "EUR", "USD")
-    result = V.customer_profitability(bundle(tx), V.ProfitabilityParams(currency="eur"))
+    result = profitability.customer_profitability(bundle(tx), profitability.ProfitabilityParams(currency="eur"))
     assert result.facts["currency"] == "EUR" and result.facts["total_profit"] == -35.0
     with pytest.raises(ToolInputError, match="USD, EUR"):
-        V.customer_profitability(bundle(tx), V.ProfitabilityParams(currency="GBP"))
+        profitability.customer_profitability(bundle(tx), profitability.ProfitabilityParams(currency="GBP"))
     with pytest.raises(ToolInputError, match="currency"):
-        V.customer_profitability(bundle(), V.ProfitabilityParams(currency="USD"))
+        profitability.customer_profitability(bundle(), profitability.ProfitabilityParams(currency="USD"))
 
 
 def test_profitability_customer_filter_by_id_and_name() -> None:
     """C1 (Acme Ltd): revenue 150, profit 60, margin 40.0%, share 60/165 = 36.4%, rank 2 of 4."""
     for query in ("C1", "c1", "acme ltd", "ACME", " Acme Ltd "):
-        result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(customer=query))
+        result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(customer=query))
         table = result.tables[0].frame
         assert table["customer_id"].tolist() == ["C1"], query
         assert (result.facts["customer_profit"], result.facts["customer_rank"]) == (60.0, 2)
@@ -401,37 +402,37 @@ def test_profitability_customer_filter_by_id_and_name() -> None:
 
 def test_profitability_customer_filter_with_group_by() -> None:
     """C2 by product: P1 300-150-10 = 140, P2 100-70-0 = 30."""
-    params = V.ProfitabilityParams(customer="Beta Co", group_by="product")
-    result = V.customer_profitability(full_bundle(), params)
+    params = profitability.ProfitabilityParams(customer="Beta Co", group_by="product")
+    result = profitability.customer_profitability(full_bundle(), params)
     assert result.tables[0].frame.set_index("product")["profit"].to_dict() == {"P1": 140.0, "P2": 30.0}
 
 
 def test_unknown_customer_lists_close_matches() -> None:
     with pytest.raises(ToolInputError) as info:
-        V.customer_profitability(full_bundle(), V.ProfitabilityParams(customer="Zeta"))
+        profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(customer="Zeta"))
     assert "No customer matches 'Zeta'. Closest: " in info.value.msg.en and "Delta" in info.value.msg.en
     assert "没有与“Zeta”匹配的客户" in info.value.msg.zh
     with pytest.raises(ToolInputError, match="searched customer ids and names"):
-        V.customer_profitability(full_bundle(), V.ProfitabilityParams(customer="xyz123"))
+        profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(customer="xyz123"))
 
 
 def test_ids_never_match_partially() -> None:
     """'C' is part of every id but names no customer: without names it is an error, not a guess."""
     with pytest.raises(ToolInputError, match="No customer matches 'C'"):
-        V.customer_profitability(bundle(), V.ProfitabilityParams(customer="C"))
-    result = V.customer_profitability(full_bundle(), V.ProfitabilityParams(customer="co"))
+        profitability.customer_profitability(bundle(), profitability.ProfitabilityParams(customer="C"))
+    result = profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(customer="co"))
     assert result.tables[0].frame["customer_id"].tolist() == ["C2"]  # partial name: Beta Co
 
 
 def test_customer_without_transactions_in_period() -> None:
     """C5 Epsilon is only in the customers table; C1 has no rows after 2024-04-01."""
     with pytest.raises(ToolInputError, match=r"Epsilon \(C5\) has no transactions"):
-        V.customer_profitability(full_bundle(), V.ProfitabilityParams(customer="Epsilon"))
-    params = V.ProfitabilityParams(customer="C1", start=date(2024, 4, 1))
+        profitability.customer_profitability(full_bundle(), profitability.ProfitabilityParams(customer="Epsilon"))
+    params = profitability.ProfitabilityParams(customer="C1", start=date(2024, 4, 1))
     with pytest.raises(
         ToolInputError, match=r"Acme Ltd \(C1\) has no transactions between 2024-04-15 and 2024-06-30"
     ):
-        V.customer_profitability(full_bundle(), params)
+        profitability.customer_profitability(full_bundle(), params)
 
 
 def test_ambiguous_partial_name() -> None:
@@ -440,15 +441,15 @@ def test_ambiguous_partial_name() -> None:
     )
     rows = [(f"X{i}", "2024-01-01", f"O{i}", 10.0, 5.0, 0.0, "P1", "North") for i in range(30)]
     with pytest.raises(ToolInputError, match="matches 30 customers"):
-        V.customer_profitability(bundle(tx_frame(rows), customers), V.ProfitabilityParams(customer="shop"))
+        profitability.customer_profitability(bundle(tx_frame(rows), customers), profitability.ProfitabilityParams(customer="shop"))
 
 
 def test_missing_table_and_columns_raise_tool_input_error() -> None:
     tools = [
-        (V.customer_profitability, V.ProfitabilityParams()),
-        (V.profit_concentration, V.ConcentrationParams()),
-        (V.rfm_segments, V.RFMParams()),
-        (V.customer_lifetime_value, V.CLVParams()),
+        (profitability.customer_profitability, profitability.ProfitabilityParams()),
+        (concentration.profit_concentration, concentration.ConcentrationParams()),
+        (rfm.rfm_segments, rfm.RFMParams()),
+        (H.customer_lifetime_value, H.CLVParams()),
     ]
     for tool, params in tools:
         with pytest.raises(ToolInputError) as info:
@@ -480,7 +481,7 @@ def test_whale_curve_shares_abc_and_findings() -> None:
     reached at customer 7 (70% of customers). Loss-makers K09 (-5), K10 (-15): 2, destroying 20.
     ABC on positive profit (total 100), share held by the customers before each: K01 0 A, K02 .50 A,
     K03 .70 A, K04 .80 B, K05 .88 B, K06 .93 B, K07 .97 C, K08-K10 profit <= 0 C -> A 3, B 3, C 4."""
-    result = V.profit_concentration(whale_bundle(), V.ConcentrationParams())
+    result = concentration.profit_concentration(whale_bundle(), concentration.ConcentrationParams())
     f = result.facts
     assert f["top_20pct_customers"] == 2 and f["top_20pct_profit_share"] == pytest.approx(0.875)
     assert f["total_profit"] == pytest.approx(80.0) and f["customers"] == 10
@@ -515,7 +516,7 @@ def test_whale_curve_shares_abc_and_findings() -> None:
 def test_whale_curve_on_base_fixture() -> None:
     """Profit order C2 170, C1 60, C4 -30, C3 -35 (total 165): top ceil(0.8) = 1 customer -> 170/165;
     peak (170 + 60) / 165 = 1.394 after 2 of 4 customers; A = C2 (before 0), C1 (before 170/230 = .74)."""
-    result = V.profit_concentration(full_bundle(), V.ConcentrationParams())
+    result = concentration.profit_concentration(full_bundle(), concentration.ConcentrationParams())
     f = result.facts
     assert f["top_20pct_profit_share"] == pytest.approx(170 / 165)
     assert f["peak_cumulative_profit_share"] == pytest.approx(230 / 165) and f["peak_customer_share"] == 0.5
@@ -526,14 +527,14 @@ def test_whale_curve_on_base_fixture() -> None:
 def test_names_for_long_listings_use_one_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """Listings longer than MAX_NAME_LOOKUP take names from one index of every name: same result."""
     monkeypatch.setattr(customer_rows, "MAX_NAME_LOOKUP", 1)
-    result = V.profit_concentration(full_bundle(), V.ConcentrationParams())
+    result = concentration.profit_concentration(full_bundle(), concentration.ConcentrationParams())
     assert result.tables[0].frame["name"].tolist() == ["Beta Co", "Acme Ltd", "Delta", "Gamma"]
 
 
 def test_concentration_without_cost_is_revenue_concentration() -> None:
     """Revenue order C2 400, C1 150, C4 150, C3 120 (total 820): top 1 -> 400 / 820."""
     tx = tx_frame().drop(columns=["cost", "service_cost"])
-    result = V.profit_concentration(bundle(tx), V.ConcentrationParams())
+    result = concentration.profit_concentration(bundle(tx), concentration.ConcentrationParams())
     assert result.facts["metric"] == "revenue"
     assert result.facts["top_20pct_revenue_share"] == pytest.approx(400 / 820)
     assert result.facts["top_20pct_profit_share"] is None and result.facts["loss_making_profit"] is None
@@ -546,10 +547,10 @@ def test_concentration_without_cost_is_revenue_concentration() -> None:
 def test_concentration_with_several_currencies_uses_the_most_common() -> None:
     tx = tx_frame()
     tx["currency"] = np.where(tx["customer_id"] == "C3", "EUR", "USD")
-    result = V.profit_concentration(bundle(tx), V.ConcentrationParams())
+    result = concentration.profit_concentration(bundle(tx), concentration.ConcentrationParams())
     assert result.facts["customers"] == 3 and result.facts["total_profit"] == 200.0
     assert any("uses USD only (6 of 8 rows" in w.en for w in result.warnings)
-    eur = V.profit_concentration(bundle(tx), V.ConcentrationParams(currency="EUR"))
+    eur = concentration.profit_concentration(bundle(tx), concentration.ConcentrationParams(currency="EUR"))
     assert eur.facts["total_profit"] == -35.0 and eur.facts["top_20pct_profit_share"] is None
     assert any("not positive" in w.en for w in eur.warnings) and eur.charts == []
 
@@ -601,7 +602,7 @@ def rfm_bundle() -> DatasetBundle:
 
 
 def test_rfm_scores_and_segments_golden() -> None:
-    result = V.rfm_segments(rfm_bundle(), V.RFMParams(as_of=AS_OF, n=10))
+    result = rfm.rfm_segments(rfm_bundle(), rfm.RFMParams(as_of=AS_OF, n=10))
     table = result.tables[0].frame  # no segment asked: the segment summary comes first
     assert result.tables[0].name == "rfm_segments" and result.tables[1].name == "rfm_customers"
     customers = result.tables[1].frame.set_index("customer_id")
@@ -641,7 +642,7 @@ def test_rfm_scores_and_segments_golden() -> None:
 
 def test_rfm_default_as_of_is_day_after_last_transaction() -> None:
     """Last transaction 2024-06-30 (R01) -> as_of 2024-07-01, the same scores as above."""
-    result = V.rfm_segments(rfm_bundle(), V.RFMParams())
+    result = rfm.rfm_segments(rfm_bundle(), rfm.RFMParams())
     assert result.facts["as_of"] == "2024-07-01"
     customers = result.tables[1].frame.set_index("customer_id")
     assert customers["segment"].to_dict() == {cid: exp[4] for cid, exp in RFM_EXPECTED.items()}
@@ -651,21 +652,21 @@ def test_rfm_default_as_of_is_day_after_last_transaction() -> None:
 
 
 def test_rfm_segment_filter_lists_that_segment_first() -> None:
-    result = V.rfm_segments(rfm_bundle(), V.RFMParams(segment="Can't lose them"))
+    result = rfm.rfm_segments(rfm_bundle(), rfm.RFMParams(segment="Can't lose them"))
     assert result.tables[0].name == "rfm_customers"
     assert result.tables[0].frame["customer_id"].tolist() == ["R10", "R07"]
     assert result.summary.en.startswith(
         "Can't lose them: 2 customers with 32.7% of revenue. Highest revenue: "
     )
     assert result.summary.zh.startswith("不能失去：2 个客户，收入占比 32.7%。")
-    empty = V.rfm_segments(rfm_bundle(), V.RFMParams(segment="Promising"))
+    empty = rfm.rfm_segments(rfm_bundle(), rfm.RFMParams(segment="Promising"))
     assert empty.tables[0].frame.empty and "No customers are in the segment Promising" in empty.summary.en
 
 
 def test_rfm_as_of_ignores_later_transactions() -> None:
     """as_of 2024-06-01: R01's last order 06-30 and R02's 06-26 are ignored -> R01 frequency 9 - 5 = 4
     (orders on 06-30, 06-23, 06-16, 06-09, 06-02 dropped), recency 2024-06-01 - 2024-05-26 = 6 days."""
-    result = V.rfm_segments(rfm_bundle(), V.RFMParams(as_of=date(2024, 6, 1)))
+    result = rfm.rfm_segments(rfm_bundle(), rfm.RFMParams(as_of=date(2024, 6, 1)))
     customers = result.tables[1].frame.set_index("customer_id")
     assert "R02" not in customers.index
     assert (customers.loc["R01", "frequency"], customers.loc["R01", "recency_days"]) == (4, 6)
@@ -674,7 +675,7 @@ def test_rfm_as_of_ignores_later_transactions() -> None:
 def test_rfm_few_customers_warns_and_refund_only_customers_are_left_out() -> None:
     """Base fixture: 4 customers (< 5) -> warning. Ranks 1..4 into 5 quintiles give codes 0, 1, 3, 4."""
     refund_only = tx_frame([("C9", "2024-06-01", "R9", -20.0, -10.0, 0.0, "P1", "North")])
-    result = V.rfm_segments(bundle(pd.concat([tx_frame(), refund_only], ignore_index=True)), V.RFMParams())
+    result = rfm.rfm_segments(bundle(pd.concat([tx_frame(), refund_only], ignore_index=True)), rfm.RFMParams())
     assert result.facts["customers"] == 4
     assert any("Only 4 customers" in w.en for w in result.warnings)
     assert any("1 customers have no purchase" in w.en for w in result.warnings)
@@ -684,7 +685,7 @@ def test_rfm_few_customers_warns_and_refund_only_customers_are_left_out() -> Non
 
 
 def test_quintile_single_value_scores_three() -> None:
-    assert V._quintile(pd.Series([5.0], index=["A"])).tolist() == [3]
+    assert rfm._quintile(pd.Series([5.0], index=["A"])).tolist() == [3]
 
 
 # --- customer_lifetime_value -----------------------------------------------------------------------
@@ -730,7 +731,7 @@ def test_clv_historical_formula_with_inactivity_lifetime() -> None:
     K1, K2, K4 (K3 started later); lost = no purchase since the cutoff: K2 -> rate 1/3, lifetime 3 years.
     CLV: K3 300 / 0.25 x 0.444 x 3 = 1600; K1 1000 / 2.0014 x 0.444 x 3 = 666.2;
     K4 300 / 1.5880 x 0.444 x 3 = 251.9; K2 200 / 1.8398 x 0.444 x 3 = 144.9."""
-    result = V.customer_lifetime_value(bundle(tx_frame(CLV_ROWS)), V.CLVParams())
+    result = H.customer_lifetime_value(bundle(tx_frame(CLV_ROWS)), H.CLVParams())
     table = result.tables[0].frame
     expected = clv_expected(3.0)
     assert table["customer_id"].tolist() == ["K3", "K1", "K4", "K2"]
@@ -759,7 +760,7 @@ def test_clv_lifetime_from_churned_flags() -> None:
     K3 2024-12-01 -> 31; K4 2023-06-01 -> 580. 1891 days = 5.177 years, 1 churned -> rate 0.1932,
     lifetime 5.177 years."""
     years = 1891 / 365.25
-    result = V.customer_lifetime_value(bundle(tx_frame(CLV_ROWS), clv_customers(True)), V.CLVParams())
+    result = H.customer_lifetime_value(bundle(tx_frame(CLV_ROWS), clv_customers(True)), H.CLVParams())
     assert result.facts["lifetime_years"] == pytest.approx(years)
     assert result.facts["annual_churn_rate"] == pytest.approx(1 / years)
     clv = result.tables[0].frame.set_index("customer_id")["clv"].to_dict()
@@ -769,14 +770,14 @@ def test_clv_lifetime_from_churned_flags() -> None:
 
 def test_clv_given_margin_and_lifetime_and_no_cost() -> None:
     """margin 0.5 and lifetime 2 given: K3 = 300 x 4 x 0.5 x 2 = 1200. Without cost, margin 1.0 + warning."""
-    params = V.CLVParams(margin=0.5, lifetime_years=2)
-    result = V.customer_lifetime_value(bundle(tx_frame(CLV_ROWS)), params)
+    params = H.CLVParams(margin=0.5, lifetime_years=2)
+    result = H.customer_lifetime_value(bundle(tx_frame(CLV_ROWS)), params)
     assert result.tables[0].frame.set_index("customer_id")["clv"].to_dict() == pytest.approx(
         clv_expected(2.0, 0.5)
     )
     assert result.facts["annual_churn_rate"] is None
-    no_cost = V.customer_lifetime_value(
-        bundle(tx_frame(CLV_ROWS).drop(columns="cost")), V.CLVParams(lifetime_years=1)
+    no_cost = H.customer_lifetime_value(
+        bundle(tx_frame(CLV_ROWS).drop(columns="cost")), H.CLVParams(lifetime_years=1)
     )
     assert no_cost.facts["margin"] == 1.0
     assert no_cost.tables[0].frame.set_index("customer_id")["clv"]["K3"] == pytest.approx(1200.0)
@@ -785,8 +786,8 @@ def test_clv_given_margin_and_lifetime_and_no_cost() -> None:
 
 def test_clv_short_data_assumes_default_lifetime() -> None:
     rows = [r for r in CLV_ROWS if r[1] >= "2024-06-01"]
-    result = V.customer_lifetime_value(bundle(tx_frame(rows)), V.CLVParams())
-    assert result.facts["lifetime_years"] == V.DEFAULT_LIFETIME_YEARS
+    result = H.customer_lifetime_value(bundle(tx_frame(rows)), H.CLVParams())
+    assert result.facts["lifetime_years"] == H.DEFAULT_LIFETIME_YEARS
     assert any("less than a year" in w.en for w in result.warnings)
 
 
@@ -794,24 +795,24 @@ def test_clv_by_segment_and_bottom_and_customer() -> None:
     """A = K1, K3: mean (666.2 + 1600) / 2; B = K2, K4: mean (144.9 + 251.9) / 2."""
     expected = clv_expected(3.0)
     data = bundle(tx_frame(CLV_ROWS), clv_customers())
-    result = V.customer_lifetime_value(data, V.CLVParams(group_by="segment"))
+    result = H.customer_lifetime_value(data, H.CLVParams(group_by="segment"))
     groups = result.tables[0].frame.set_index("segment")
     assert groups.index.tolist() == ["A", "B"]
     assert groups.loc["A", "average_clv"] == pytest.approx((expected["K1"] + expected["K3"]) / 2)
     assert groups.loc["B", "total_clv"] == pytest.approx(expected["K2"] + expected["K4"])
     assert groups["customers"].tolist() == [2, 2] and result.facts["groups"] == 2
     assert "Average CLV by segment: A: 1,133; B: 198." in result.summary.en
-    bottom = V.customer_lifetime_value(data, V.CLVParams(order="bottom", n=1))
+    bottom = H.customer_lifetime_value(data, H.CLVParams(order="bottom", n=1))
     assert bottom.tables[0].frame["customer_id"].tolist() == ["K2"]
-    one = V.customer_lifetime_value(data, V.CLVParams(customer="k1"))
+    one = H.customer_lifetime_value(data, H.CLVParams(customer="k1"))
     assert one.facts["customer_clv"] == pytest.approx(expected["K1"]) and one.facts["customer_rank"] == 2
     with pytest.raises(ToolInputError, match="not by month"):
-        V.customer_lifetime_value(data, V.CLVParams(group_by="month"))
+        H.customer_lifetime_value(data, H.CLVParams(group_by="month"))
 
 
 def test_clv_group_by_transaction_column_uses_main_value() -> None:
     """product: K1 P1 500 = P2 500 -> tie, P1 first seen; K2 P1; K3 P2; K4 P2 (200 > 100)."""
-    result = V.customer_lifetime_value(bundle(tx_frame(CLV_ROWS)), V.CLVParams(group_by="product"))
+    result = H.customer_lifetime_value(bundle(tx_frame(CLV_ROWS)), H.CLVParams(group_by="product"))
     groups = result.tables[0].frame.set_index("product")
     assert groups["customers"].to_dict() == {"P2": 2, "P1": 2}
 
@@ -823,9 +824,9 @@ def test_clv_at_risk_valuable_customers() -> None:
         ("K5", d, f"E{i}", 2500.0, 1000.0, 0.0, "P1", "North")
         for i, d in enumerate(["2023-01-01", "2023-04-01", "2023-07-01", "2023-10-01"])
     ]
-    result = V.customer_lifetime_value(bundle(tx_frame(rows)), V.CLVParams())
+    result = H.customer_lifetime_value(bundle(tx_frame(rows)), H.CLVParams())
     risk = finding(result, "at_risk_valuable_customers")
-    assert risk.customers == ["K5"] and risk.threshold == V.OVERDUE_FACTOR
+    assert risk.customers == ["K5"] and risk.threshold == H.OVERDUE_FACTOR
     assert risk.value == pytest.approx(result.tables[0].frame.set_index("customer_id")["clv"]["K5"])
 
 
@@ -833,7 +834,7 @@ def test_clv_at_risk_valuable_customers() -> None:
 
 
 def test_overview_empty_bundle_says_what_can_be_uploaded() -> None:
-    result = V.dataset_overview(DatasetBundle(), V.OverviewParams())
+    result = overview.dataset_overview(DatasetBundle(), overview.OverviewParams())
     assert result.facts == {"tables_loaded": 0}
     assert result.summary.en.startswith("No data is loaded yet.")
     assert "customer_id, date, revenue" in result.summary.en and "尚未载入任何数据" in result.summary.zh
@@ -857,7 +858,7 @@ def test_overview_lists_tables_and_quality_notes() -> None:
             ),
         ]
     )
-    result = V.dataset_overview(data, V.OverviewParams())
+    result = overview.dataset_overview(data, overview.OverviewParams())
     f = result.facts
     assert (f["tables_loaded"], f["transactions_rows"], f["customers_rows"]) == (2, 8, 4)
     assert (f["transactions_start"], f["transactions_end"]) == ("2024-01-10", "2024-06-30")
