@@ -33,6 +33,7 @@ from agent import settings as settings_mod
 from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
 from agent.memory import IdleReleaser
+from agent.security import caps, files, render, shutdown, uploads, wiring
 from agent.session import Session
 from core.text import Lang
 from prompts import answers as T
@@ -61,8 +62,10 @@ def allowed_origins() -> list[str]:
     return list(dict.fromkeys(f"http://{h}:{port}" for h in hosts))
 
 
-# Login cookies: a signing secret, a shorter lifetime than Chainlit's 15 days, and CORS limited to this
-# server's own origin (the CORS middleware reads this list when the first request arrives).
+# The data directory is owner-only whatever the umask (agent/security/files.py). Login cookies: a signing
+# secret, a shorter lifetime than Chainlit's 15 days, and CORS limited to this server's own origin (the
+# CORS middleware reads this list when the first request arrives).
+files.harden(SETTINGS.data_dir)
 auth.ensure_auth_secret(SETTINGS)
 database.ensure_schema(SETTINGS)
 log.info("custfin: database %s", database.describe(SETTINGS))
@@ -82,7 +85,8 @@ def data_layer() -> CustfinDataLayer:
 
 @cl.password_auth_callback
 async def password_login(username: str, password: str) -> cl.User | None:
-    if await asyncio.to_thread(auth.verify_password, SETTINGS, username, password):
+    """Throttled by the login route (agent/security/login.py); argon2 runs on the login thread."""
+    if await SECURITY.verify_password(auth.verify_password, SETTINGS, username, password, False):
         return cl.User(identifier=username, metadata={"provider": "password"})
     return None
 
@@ -119,8 +123,20 @@ if OAUTH_CONFIGURED:
         log.warning("custfin: %s", problem)
     cl.oauth_callback(oauth_login)
 
-if not OAUTH_CONFIGURED and auth.local_login_allowed(SETTINGS, bind_host()):
+LOCAL_LOGIN = not OAUTH_CONFIGURED and auth.local_login_allowed(SETTINGS, bind_host())
+if LOCAL_LOGIN:
     cl.header_auth_callback(local_login)
+
+# Revocable tokens on every request and socket event, ownership on every route, throttled login,
+# bounded bodies and uploads, security headers, the offline UI page (agent/security/wiring.py).
+SECURITY = wiring.install(SETTINGS, local_allowed=LOCAL_LOGIN, oauth_enabled=OAUTH_CONFIGURED)
+
+
+@cl.on_logout
+async def on_logout(request: Any, response: Any) -> dict[str, bool]:
+    """Logging out revokes the login token itself, not only the browser's cookie."""
+    await SECURITY.logout(request)
+    return {"success": True}
 
 
 async def stored_file(object_key: str, user: Any = Depends(get_current_user)) -> FileResponse:  # noqa: B008
@@ -250,6 +266,7 @@ async def deliver(message: cl.Message, update: bool = False) -> None:
     charts): Chainlit's own send stores it in a background task that races the display, so a kill -9
     right after an answer appeared could lose it from the history. ``update`` replaces a streamed draft."""
     layer = get_data_layer()
+    message.content = render.inert(message.content)  # no links from data text (agent/security/render.py)
     elements, message.elements = list(message.elements), []
     message.streaming = False
     message.created_at = message.created_at or utc_now()
@@ -283,6 +300,8 @@ IDLE_RELEASE = IdleReleaser()  # hands memory freed by finished chats back to th
 @cl.on_app_startup
 async def warm_demo_data() -> None:
     """Build the demo company and the playbook index once per process so the first chat starts quickly."""
+    # uvicorn's signal handlers are in place by now: SIGTERM stops the server within seconds
+    shutdown.install(SETTINGS.shutdown_seconds, uploads.stop_all, chainlit_server.FILES_DIRECTORY)
     task = asyncio.create_task(retention_loop())
     _background.add(task)
     task.add_done_callback(_background.discard)
@@ -396,14 +415,27 @@ async def on_message(message: cl.Message) -> None:
 
 
 async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
-    filename = Path(getattr(element, "name", None) or "upload").name
+    """One attachment: a safe name, not twice the same bytes, within the quota, read on the upload
+    threads (workbooks in a worker process stopped at the time limit: agent/security/uploads.py)."""
+    filename = uploads.safe_filename(getattr(element, "name", None))
     path = getattr(element, "path", None)
     try:
         if not path:
             await deliver(cl.Message(content=T.UPLOAD_UNREADABLE.format(filename=filename).get(lang)))
             return
-        data = await asyncio.to_thread(Path(path).read_bytes)
-        outcome = await asyncio.to_thread(session.add_file, data, filename)
+        data = await uploads.in_upload_thread(Path(path).read_bytes)
+        same = None if session.is_demo else uploads.duplicate_of(session.files, data)
+        if same is not None:
+            await deliver(
+                cl.Message(content=uploads.ALREADY_LOADED.format(name=filename, other=same).get(lang))
+            )
+            return
+        who = owner()
+        full = who and await uploads.in_upload_thread(uploads.quota_refusal, SETTINGS, who[0], 0)
+        if full:
+            await deliver(cl.Message(content=full.get(lang)))
+            return
+        outcome = await uploads.in_upload_thread(session.add_file, data, filename)
         if outcome.ok:
             await save_conversation(session)
         report = await asyncio.to_thread(compose.render_file_outcome, outcome, lang)
@@ -429,9 +461,12 @@ async def answer_question(session: Session, question: str) -> None:
         for run in result.runs:
             async with cl.Step(name=run.tool, type="tool", show_input="json") as step:
                 step.input = run.arguments
-                step.output = compose.step_text(run, lang)
+                step.output = render.inert(compose.step_text(run, lang))
                 step.is_error = run.error is not None
         content, elements = await asyncio.to_thread(render_answer, result)
+        capped = caps.cap_note(question, result)  # "top 100000000" says what was listed instead
+        if capped is not None:
+            content += f"\n\n- {capped.get(lang)}"
         await forget_files(session, result.removed_files)
         await save_conversation(session)
     except Exception as exc:
@@ -474,6 +509,7 @@ def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
         if title:
             figure = type(figure)(figure)  # a copy: the tool's figure stays untouched
             figure.update_layout(title_text=title)
+        figure = render.inert_figure(figure)  # labels from the data never become links
         elements.append(cl.Plotly(name=f"chart_{i + 1}", figure=figure, display="inline", size="large"))
     if notes:
         content += "\n\n" + "\n".join(f"- {n}" for n in notes)

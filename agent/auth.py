@@ -1,5 +1,8 @@
 """Logins: password users (argon2id hashes in the app database), the automatic local user, the JWT secret.
 
+Adding a user, changing a password and removing a user bump the name's session version
+(agent/security/tokens.py), which invalidates every login token issued for that name before.
+
 Login is required as soon as any password user exists or the server listens on a non-loopback
 address. Otherwise (``make run`` on 127.0.0.1 with no users) the browser is signed in automatically as
 the local user, so history and resume work without a password.
@@ -18,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from agent import persistence
 from agent.database import connect, now_iso, run
+from agent.security import tokens
 from agent.settings import Settings
 
 LOCAL_USER = "local"
@@ -61,6 +65,8 @@ def add_user(settings: Settings, name: str, password: str) -> None:
             "ON CONFLICT (identifier) DO UPDATE SET password_hash = excluded.password_hash",
             {"name": name, "hash": hashed, "at": now_iso()},
         )
+    # A new password (or a new person given a name used before) signs out every earlier login.
+    tokens.bump(settings, name)
 
 
 def list_users(settings: Settings) -> list[tuple[str, str]]:
@@ -89,6 +95,7 @@ def remove_user(settings: Settings, name: str) -> int:
         known = run(conn, "SELECT 1 FROM users WHERE identifier = :name", {"name": name}).first()
     if not deleted and known is None:
         raise UserError(f"No user named '{name}'.")
+    tokens.bump(settings, name)  # every token of this name is refused from now on, also after a re-add
     return persistence.delete_user_data(settings, name)
 
 
@@ -97,11 +104,16 @@ def has_users(settings: Settings) -> bool:
         return run(conn, "SELECT 1 FROM credentials LIMIT 1").first() is not None
 
 
-def verify_password(settings: Settings, name: str, password: str) -> bool:
+def verify_password(settings: Settings, name: str, password: str, equalise: bool = True) -> bool:
+    """``equalise``: an unknown name costs a (dummy) hash check too, so timing does not tell which names
+    exist. The server passes False: every failed sign-in is answered after the same fixed delay there
+    (agent/security/login.py), so a flood of made-up names costs it no argon2 work."""
     with connect(settings) as conn:
         stored = run(
             conn, "SELECT password_hash FROM credentials WHERE identifier = :name", {"name": name}
         ).scalar()
+    if stored is None and not equalise:
+        return False
     try:
         return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
     except (VerificationError, InvalidHashError):

@@ -179,8 +179,12 @@ def migrate(settings: Settings) -> int:
 
 
 def ensure_schema(settings: Settings) -> None:
-    """Migrate once per process and database."""
+    """Migrate once per process and database; the data directory is made owner-only first
+    (agent/security/files.py: umask 077, 0700 folders, 0600 files)."""
     key = sync_url(settings).render_as_string(hide_password=False)
     if key not in _migrated:
+        from agent.security import files
+
+        files.harden(settings.data_dir)
         migrate(settings)
         _migrated.add(key)

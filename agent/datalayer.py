@@ -16,6 +16,7 @@ from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.data.storage_clients.base import BaseStorageClient
 
 from agent import database, persistence
+from agent.security.uploads import safe_filename
 from agent.settings import Settings
 
 FILES_ROUTE = "/custfin/files"
@@ -36,6 +37,16 @@ class LocalStorageClient(BaseStorageClient):
     def path_for(self, object_key: str) -> Path:
         return persistence.element_path(self.settings, object_key)
 
+    @staticmethod
+    def safe_key(object_key: str) -> str:
+        """``<user id>/<element id>/<name>`` with the name made safe to store (an upload named
+        ``../x``, ``a/b.csv`` or with NUL or control characters used to fail the write, losing the
+        attachment record)."""
+        parts = object_key.split("/")
+        head, name = parts[:2], "_".join(p for p in parts[2:] if p)
+        safe = [persistence.safe_part_or(p, "unknown") for p in head]
+        return "/".join([*safe, safe_filename(name, "file")] if len(parts) > 2 else safe)
+
     async def upload_file(
         self,
         object_key: str,
@@ -44,11 +55,12 @@ class LocalStorageClient(BaseStorageClient):
         overwrite: bool = True,
         content_disposition: str | None = None,
     ) -> dict[str, Any]:
+        object_key = self.safe_key(object_key)
         path = self.path_for(object_key)
         if not overwrite and path.exists():
             raise FileExistsError(object_key)
         payload = data.encode("utf-8") if isinstance(data, str) else data
-        await asyncio.to_thread(persistence.write_atomic, path, payload)
+        await asyncio.to_thread(persistence.write_shared, path, payload, self.root)
         return {"object_key": object_key, "url": await self.get_read_url(object_key)}
 
     async def delete_file(self, object_key: str) -> bool:
@@ -95,6 +107,25 @@ class CustfinDataLayer(SQLAlchemyDataLayer):
                         with contextlib.suppress(ValueError):
                             row[key] = json.loads(value)
         return result
+
+    async def _get_user_id_by_thread(self, thread_id: str) -> str | None:
+        """The owner of a thread; for the thread of the chat being written that is not stored yet
+        (the first upload of a new chat races Chainlit's thread creation), the chat's signed-in user,
+        so the file is stored under its owner and not under ``unknown/``."""
+        owner = await super()._get_user_id_by_thread(thread_id)
+        if owner is not None:
+            return owner
+        from chainlit.context import context
+        from chainlit.user import PersistedUser
+
+        try:
+            session = context.session
+        except Exception:  # no chat context (a background write): Chainlit's own fallback
+            return None
+        user = getattr(session, "user", None)
+        if isinstance(user, PersistedUser) and getattr(session, "thread_id", None) == thread_id:
+            return user.id
+        return None
 
     async def delete_thread(self, thread_id: str) -> None:
         await super().delete_thread(thread_id)

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from agent.answer import ToolRun
-from agent.compose import json_value
+from agent.security import model_view
 from agent.session import Session
 from core.text import Lang
 from prompts import llm as P
@@ -276,14 +276,7 @@ class ModelTurn:
 
 def tool_content(result: ToolResult, pseudo: Pseudonymiser) -> str:
     """What the model sees of a result: summary, facts and finding names (no tables, no free text)."""
-    facts = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in result.facts.items()}
-    findings = [{"name": f.name, "customers": len(f.customers), "value": f.value} for f in result.findings]
-    text = P.TOOL_CONTENT.format(
-        summary=result.summary.en,
-        facts=json.dumps(json_value(facts), ensure_ascii=False),
-        findings=json.dumps(json_value(findings), ensure_ascii=False) if findings else "none",
-    )
-    return pseudo.outbound(text)
+    return model_view.tool_content(result, pseudo)  # ids, names, numbers only (agent/security)
 
 
 def make_tools(run_tool: RunTool, turn: Turn, pseudo: Pseudonymiser) -> list:
@@ -299,8 +292,7 @@ def make_tools(run_tool: RunTool, turn: Turn, pseudo: Pseudonymiser) -> list:
             done = run_tool(spec.name, arguments)
             turn.runs.append(done)
             if done.result is None:
-                error = done.error.message("en") if done.error else "internal error"
-                return pseudo.outbound(P.TOOL_ERROR.format(error=error)), None
+                return model_view.tool_error(done.error, pseudo), None
             turn.verified.add_result(done.result)
             return tool_content(done.result, pseudo), done.result
 
@@ -420,7 +412,7 @@ def _run_agent(
     system = P.SYSTEM.format(
         pseudonym_example=f"{PSEUDONYM_PREFIX}0001" if pseudo.enabled else "C00001",
         language=P.LANGUAGE[language],
-        schema=pseudo.outbound(schema_text(session)),
+        schema=model_view.schema(pseudo),
     )
     agent = create_agent(chat, make_tools(run_tool, turn, pseudo), system_prompt=system)
     messages: list[Any] = []

@@ -8,6 +8,9 @@
 - ``datasets/<user id>/<thread id>/<row id>.parquet`` (+ ``.source``): each uploaded file's canonical
   frame and original bytes, recorded in the ``datasets`` table, so a resumed conversation has its data.
 
+Identical files of one user are stored once: each path is a hard link to a content-addressed blob in
+``.blobs/<user id>/`` (agent/security/storage.py), removed with its last link.
+
 Every write that the chat acknowledges is durable first: files are written to a temporary name,
 fsynced and renamed before their database row is committed, so a kill -9 leaves
 either the whole record or none of it (stray files are swept at the next start).
@@ -31,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from agent.database import connect, now_iso, run
+from agent.security import storage
 from agent.session import LoadedFile
 from agent.settings import Settings
 from core.text import Msg
@@ -69,8 +73,16 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def unlink_file(path: Path, root: Path) -> None:
-    """Delete a file and the directories it leaves empty, up to ``root``."""
-    path.unlink(missing_ok=True)
+    """Delete a file (and its blob when nothing else links to it) and the directories it leaves empty,
+    up to ``root``."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        relative = None
+    if relative is not None and len(relative.parts) > 1:
+        storage.discard(path, storage.blob_root(root, relative))
+    else:
+        path.unlink(missing_ok=True)
     parent = path.parent
     while parent != root and root in parent.parents:
         try:
@@ -80,10 +92,24 @@ def unlink_file(path: Path, root: Path) -> None:
         parent = parent.parent
 
 
+def write_shared(path: Path, data: bytes, root: Path) -> None:
+    """``write_atomic``, de-duplicated: a hard link to the user's blob of this content (``root`` is
+    files/ or datasets/; the first folder below it is the user's)."""
+    storage.store(path, data, storage.blob_root(root.resolve(), path.resolve().relative_to(root.resolve())))
+
+
 def _safe_part(part: str) -> str:
     if not part or part in (".", "..") or "\x00" in part or "\\" in part:
         raise ValueError(f"unsafe path component: {part!r}")
     return part
+
+
+def safe_part_or(part: str, fallback: str) -> str:
+    """``part`` when it is a safe path component, else ``fallback``."""
+    try:
+        return _safe_part(part) if "/" not in part else fallback
+    except ValueError:
+        return fallback
 
 
 def element_path(settings: Settings, object_key: str) -> Path:
@@ -158,8 +184,8 @@ def save_thread_files(
             continue
         row_id = uuid.uuid4().hex
         parquet, source = folder / f"{row_id}.parquet", folder / f"{row_id}.source"
-        write_atomic(parquet, _frame_bytes(f.dataset.frame))
-        write_atomic(source, f.data)
+        write_shared(parquet, _frame_bytes(f.dataset.frame), datasets_dir(settings))
+        write_shared(source, f.data, datasets_dir(settings))
         with connect(settings) as conn:
             run(
                 conn,
@@ -459,7 +485,14 @@ def sweep_orphan_files(settings: Settings, now: datetime | None = None) -> int:
         if not root.exists():
             continue
         for path in root.rglob("*"):
+            if storage.BLOBS in path.relative_to(root).parts:
+                continue  # blobs go with their last link (below)
             if path.is_file() and path.resolve() not in known and path.stat().st_mtime < limit:
                 unlink_file(path, root)
                 removed += 1
+    blobs = (settings.data_dir / storage.BLOBS).resolve()
+    for blob in storage.unlinked_blobs(settings.data_dir.resolve()):
+        if blob.stat().st_mtime < limit:
+            unlink_file(blob, blobs)
+            removed += 1
     return removed

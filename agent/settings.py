@@ -41,6 +41,20 @@ class Settings:
     max_question_chars: int = field(default_factory=lambda: _int("CUSTFIN_MAX_QUESTION_CHARS", 2000))
     # Questions per minute per signed-in user (agent/ratelimit.py); 0 turns the limit off
     rate_per_minute: int = field(default_factory=lambda: _int("CUSTFIN_RATE_PER_MINUTE", 20))
+    # Security limits (agent/security/): uploads per user per minute (0 = off), per-user storage quota,
+    # XLSX parsing bounds (a worker process stopped at the time limit), SIGTERM grace, login back-off
+    uploads_per_minute: int = field(default_factory=lambda: _int("CUSTFIN_UPLOADS_PER_MINUTE", 10))
+    quota_mb: int = field(default_factory=lambda: _int("CUSTFIN_QUOTA_MB", 1024))
+    xlsx_seconds: int = field(default_factory=lambda: _int("CUSTFIN_XLSX_SECONDS", 120))
+    xlsx_max_cells: int = field(default_factory=lambda: _int("CUSTFIN_XLSX_MAX_CELLS", 20_000_000))
+    xlsx_max_sheets: int = field(default_factory=lambda: _int("CUSTFIN_XLSX_MAX_SHEETS", 200))
+    xlsx_max_uncompressed_mb: int = field(
+        default_factory=lambda: _int("CUSTFIN_XLSX_MAX_UNCOMPRESSED_MB", 512)
+    )
+    shutdown_seconds: int = field(default_factory=lambda: _int("CUSTFIN_SHUTDOWN_SECONDS", 5))
+    login_free_attempts: int = field(default_factory=lambda: _int("CUSTFIN_LOGIN_FREE_ATTEMPTS", 3))
+    # Whether the model also sees summaries, labels and column headers from the data (default: no)
+    model_sees_text: bool = field(default_factory=lambda: _bool("CUSTFIN_MODEL_SEES_TEXT", False))
     # Playbooks and retrieval (agent/retrieval.py)
     playbooks_dir: Path = field(
         default_factory=lambda: Path(

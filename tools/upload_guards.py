@@ -1,8 +1,13 @@
 """Checks for hostile uploads that ingestion runs before and after parsing (issue 6, "Hostile input").
 
-- :func:`check_xlsx_archive`: an XLSX is a zip; its declared uncompressed sizes and compression ratios are
-  checked before any XML is parsed, so a 1 MB "zip bomb" whose sheet inflates to gigabytes is refused
-  in microseconds (Python's zipfile never inflates a member beyond its declared size: CRC error).
+- :func:`check_xlsx_archive`: an XLSX is a zip; its declared uncompressed sizes (in total and per
+  member), its compression ratios (per member and over the whole archive) and its number of sheets
+  are checked before any XML is parsed, so a 1 MB "zip bomb" whose sheet inflates to gigabytes, or a
+  2 MB workbook of 1,000 sheets of 1 MB each, is refused in microseconds (Python's zipfile never
+  inflates a member beyond its declared size: CRC error). Then the worksheets' cells are counted by
+  streaming the XML (no parsing), so a workbook with more cells than the limit is refused before
+  openpyxl builds a single row. (The server also parses workbooks in a worker process it stops at a
+  time limit: agent/security/uploads.py.)
 - :func:`decode_by_line`: a file mixing UTF-8 lines with GBK/GB18030 lines (two exports concatenated) is
   decoded line by line, and the lines read as GBK are reported.
 - :func:`duplicate_header_warning`, :func:`future_date_warning`: warnings for the ingestion report.
@@ -21,10 +26,14 @@ from core.text import Msg
 from tools.errors import IngestError
 
 MB = 1024 * 1024
-MAX_XLSX_UNCOMPRESSED = 1024 * MB  # all members together, inflated
+MAX_XLSX_UNCOMPRESSED = 512 * MB  # all members together, inflated
 MAX_XLSX_RATIO = 150  # inflated / compressed, per member (real sheets: 5-30; a bomb: ~1000)
 RATIO_FLOOR = 4 * MB  # members smaller than this inflated are never a problem
+TOTAL_RATIO_FLOOR = 16 * MB  # the whole archive's ratio counts above this many inflated bytes
 MAX_XLSX_MEMBERS = 10_000
+MAX_XLSX_SHEETS = 200  # worksheets and chartsheets
+MAX_XLSX_CELLS = 20_000_000  # <c> elements over all worksheets
+SCAN_CHUNK = 4 * MB
 FUTURE_DATE_COLUMNS = ("date", "invoice_date", "paid_date", "signup_date", "churn_date")
 
 
@@ -40,13 +49,31 @@ def _refuse(name: str, en: str, zh: str) -> IngestError:
     )
 
 
-def check_xlsx_archive(data: bytes, name: str, max_uncompressed: int = MAX_XLSX_UNCOMPRESSED) -> None:
-    """Raise IngestError (too_large) when the workbook would inflate beyond the limits.
+def _is_sheet(member: str) -> bool:
+    return member.startswith(("xl/worksheets/", "xl/chartsheets/")) and member.endswith(".xml")
 
-    Damaged archives are left to the workbook reader, which reports them as unreadable.
+
+def check_xlsx_archive(
+    data: bytes,
+    name: str,
+    max_uncompressed: int | None = None,
+    *,
+    max_sheets: int | None = None,
+    max_cells: int | None = None,
+    count_cells: bool = True,
+) -> None:
+    """Raise IngestError (too_large) when the workbook would inflate or sprawl beyond the limits.
+
+    Limits default to this module's ``MAX_XLSX_*`` values at call time (the server sets them from its
+    settings in the worker that parses workbooks). ``count_cells=False`` checks only the zip listing
+    (microseconds). Damaged archives are left to the workbook reader, which reports them as unreadable.
     """
+    max_uncompressed = MAX_XLSX_UNCOMPRESSED if max_uncompressed is None else max_uncompressed
+    max_sheets = MAX_XLSX_SHEETS if max_sheets is None else max_sheets
+    max_cells = MAX_XLSX_CELLS if max_cells is None else max_cells
     try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return
     if len(members) > MAX_XLSX_MEMBERS:
@@ -54,6 +81,13 @@ def check_xlsx_archive(data: bytes, name: str, max_uncompressed: int = MAX_XLSX_
             name,
             f"it holds {len(members):,} parts (at most {MAX_XLSX_MEMBERS:,} expected).",
             f"其中包含 {len(members):,} 个部件（最多应为 {MAX_XLSX_MEMBERS:,} 个）。",
+        )
+    sheets = [m for m in members if _is_sheet(m.filename)]
+    if len(sheets) > max_sheets:
+        raise _refuse(
+            name,
+            f"it has {len(sheets):,} sheets, more than the {max_sheets:,} this server reads.",
+            f"其中有 {len(sheets):,} 个工作表，超过本服务器可读取的 {max_sheets:,} 个。",
         )
     total = sum(m.file_size for m in members)
     if total > max_uncompressed:
@@ -74,6 +108,47 @@ def check_xlsx_archive(data: bytes, name: str, max_uncompressed: int = MAX_XLSX_
                 f"部件“{m.filename[:80]}”解压后膨胀 {ratio:,.0f} 倍（从 {m.compress_size / MB:.3g} MB 到 "
                 f"{m.file_size / MB:,.0f} MB）；正常工作簿最多约 {MAX_XLSX_RATIO} 倍。",
             )
+    packed = sum(m.compress_size for m in members)
+    if total > TOTAL_RATIO_FLOOR and total / max(packed, 1) > MAX_XLSX_RATIO:
+        raise _refuse(
+            name,
+            f"its parts expand {total / max(packed, 1):,.0f} times together (from {packed / MB:.3g} MB to "
+            f"{total / MB:,.0f} MB); ordinary workbooks expand at most about {MAX_XLSX_RATIO} times.",
+            f"其部件合计解压后膨胀 {total / max(packed, 1):,.0f} 倍（从 {packed / MB:.3g} MB 到 "
+            f"{total / MB:,.0f} MB）；正常工作簿最多约 {MAX_XLSX_RATIO} 倍。",
+        )
+    if count_cells:
+        cells = count_xlsx_cells(archive, sheets, max_cells)
+        if cells > max_cells:
+            raise _refuse(
+                name,
+                f"its sheets hold more than {max_cells:,} cells, the most this server reads from one file.",
+                f"其工作表中的单元格超过 {max_cells:,} 个，即本服务器单个文件可读取的上限。",
+            )
+
+
+def _cell_tags(block: bytes) -> int:
+    return block.count(b"<c ") + block.count(b"<c>") + block.count(b":c r=")
+
+
+def count_xlsx_cells(archive: zipfile.ZipFile, sheets: list[zipfile.ZipInfo], limit: int) -> int:
+    """Cells (``<c`` elements) in these worksheets, streamed in chunks; stops counting past ``limit``."""
+    total = 0
+    for member in sheets:
+        tail = b""
+        try:
+            with archive.open(member) as fh:
+                while chunk := fh.read(SCAN_CHUNK):
+                    block = tail + chunk
+                    # a tag split across two chunks is found in tail + chunk; one wholly inside the
+                    # tail was counted with the previous chunk
+                    total += _cell_tags(block) - _cell_tags(tail)
+                    tail = block[-4:]
+                    if total > limit:
+                        return total
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+            return total  # damaged: the workbook reader reports it
+    return total
 
 
 def decode_by_line(data: bytes) -> tuple[str, list[int]] | None:

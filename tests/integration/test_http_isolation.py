@@ -120,11 +120,11 @@ def test_two_users_see_only_their_own_data(settings, tmp_path):
 
             mine = client.get(f"/project/thread/{my_thread}")
             assert mine.status_code == 200 and mine.json()["userIdentifier"] == me
-            assert client.get(f"/project/thread/{their_thread}").status_code == 401
+            assert client.get(f"/project/thread/{their_thread}").status_code == 404  # not even "exists"
 
             element = client.get(f"/project/thread/{my_thread}/element/{my_element}")
             assert element.status_code == 200
-            assert client.get(f"/project/thread/{their_thread}/element/{their_element}").status_code == 401
+            assert client.get(f"/project/thread/{their_thread}/element/{their_element}").status_code == 404
             assert client.get(element.json()["url"]).content == my_bytes
 
             (their_file,) = clients[other].get(f"/project/thread/{their_thread}").json()["elements"]
@@ -137,7 +137,7 @@ def test_two_users_see_only_their_own_data(settings, tmp_path):
             assert persistence.load_thread_files(settings, ids[me], their_thread) == []
 
             refused = client.request("DELETE", "/project/thread", json={"threadId": their_thread})
-            assert refused.status_code == 401
+            assert refused.status_code == 404
 
         # Deleting a conversation removes it from the database and the disk, datasets included.
         alice_thread = data["alice"][0]
