@@ -426,9 +426,13 @@ def test_too_large_by_rows() -> None:
 
 
 def test_mapping_override_sales_as_quantity() -> None:
-    err = fails((FIXTURES / "sales_as_quantity.csv").read_bytes(), "sales_as_quantity.csv")
-    assert err.code == "missing_columns"
+    # as it is: in a price/volume panel 'sales' is units sold (issue 13), revenue offered as the alternative
+    as_is = load("sales_as_quantity.csv")
+    assert as_is.kind == "sales" and as_is.reports[0].mapping["sales"] == "quantity"
+    (sales,) = [c for c in as_is.reports[0].columns if c.source == "sales"]
+    assert (sales.how, sales.confidence, sales.alternatives[0][0]) == ("synonym", 0.9, "revenue")
     ds = load("sales_as_quantity.csv", mapping={"sales": "quantity"})
+    assert [c.how for c in ds.reports[0].columns if c.source == "sales"] == ["user"]
     assert ds.kind == "sales"
     assert ds.reports[0].mapping == {
         "product": "product",
