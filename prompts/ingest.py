@@ -44,6 +44,11 @@ DERIVED_UNIT_PRICE = Msg(
     "There is no unit price column, so unit_price was computed as revenue ÷ quantity.",
     "文件没有单价列，单价按 销售额 ÷ 数量 计算。",
 )
+DERIVED_LIST_PRICE = Msg(
+    "There is no unit price column, so unit_price was computed as the price before the discount: "
+    "revenue ÷ (quantity × (1 − discount)).",
+    "文件没有单价列，单价按折扣前价格计算：销售额 ÷ (数量 × (1 − 折扣))。",
+)
 ORDER_LEVEL_ROWS = Msg(
     "Order totals are given on the first line of each order only ({lines} further line items of {orders} "
     "orders): each order's revenue is counted once, on its first line (its other lines count 0), and its "

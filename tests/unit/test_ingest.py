@@ -397,9 +397,10 @@ def test_xlsx_formula_text_is_never_evaluated() -> None:
     assert frame["customer_id"].tolist() == ["C1"] and frame["name"].isna().all()  # no cached value: empty
 
 
-def test_xls_is_unsupported_with_a_clear_message() -> None:
+def test_damaged_xls_is_unreadable_with_a_clear_message() -> None:
+    # a real .xls is read (tests/unit/test_ingest_workbooks.py); this one is only an OLE header
     err = fails((FIXTURES / "old.xls").read_bytes(), "old.xls")
-    assert err.code == "unsupported_format" and ".xlsx" in err.msg.en and "另存为" in err.msg.zh
+    assert err.code == "file_unreadable" and ".xlsx" in err.msg.en and "另存为" in err.msg.zh
 
 
 def test_other_formats_and_broken_workbooks() -> None:

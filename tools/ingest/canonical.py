@@ -167,7 +167,8 @@ def canonicalise(
     if near and not wide:  # e.g. orders without a date read as a customer list: say what would make it the other kind
         warnings.append(near_miss(kind, *near))
     mapped = set(mapping.values())
-    rename = {c: (f"{c} (unmapped)" if c in mapped else c) for c in columns if c not in mapping}
+    own = set(kind_columns(kind)) | mapped  # an unused column named like one the tools read must not pass for it
+    rename = {c: (f"{c} (unmapped)" if c in own else c) for c in columns if c not in mapping}
     rename.update(mapping)
     unmapped = [rename[c] for c in columns if c not in mapping]
     source_of = {canon: src for src, canon in mapping.items()}
@@ -176,7 +177,7 @@ def canonicalise(
     blank = blank_rows(frame)
     if blank.any():
         frame = frame[~blank]
-    rows_read = len(frame) if not wide else len(frame) // max(len(wide), 1)
+    rows_read = len(frame)
     dropped: list[DroppedRows] = []
 
     totals = total_rows(frame, mapped)

@@ -71,9 +71,15 @@ def derive_amounts(frame: pd.DataFrame, kind: str) -> tuple[dict[str, str], list
         notes.append(W.DERIVED_COST)
     if "unit_price" not in frame and "quantity" in frame:
         quantity = frame["quantity"]
-        frame["unit_price"] = (revenue / quantity).where(quantity != 0)
-        derived["unit_price"] = "revenue ÷ quantity"
-        notes.append(W.DERIVED_UNIT_PRICE)
+        if "discount" in frame and frame["discount"].dropna().between(0, 1, inclusive="left").all():
+            # list price before the discount rate, so that price × (1 − discount) × quantity = revenue
+            frame["unit_price"] = (revenue / (quantity * (1 - frame["discount"].fillna(0)))).where(quantity != 0)
+            derived["unit_price"] = "revenue ÷ (quantity × (1 − discount))"
+            notes.append(W.DERIVED_LIST_PRICE)
+        else:
+            frame["unit_price"] = (revenue / quantity).where(quantity != 0)
+            derived["unit_price"] = "revenue ÷ quantity"
+            notes.append(W.DERIVED_UNIT_PRICE)
     return derived, notes
 
 
