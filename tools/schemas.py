@@ -1,5 +1,9 @@
 """Canonical table kinds, their pandera schemas, and bilingual column synonyms.
 
+Longer than 600 lines: every kind's columns, the bilingual synonym table (~150 lines of data) and the
+kind-specific words are declared once here, next to the name matching that reads them, so that a new
+column or synonym is one edit in one file.
+
 A source header is normalised (trim, NFKC full-width -> half-width, traditional -> simplified for the
 characters used in headers, lower case, spaces/underscores/hyphens collapsed) and looked up among the
 synonyms of the canonical columns of one kind. Some words mean different things in different kinds

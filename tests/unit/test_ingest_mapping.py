@@ -187,3 +187,13 @@ def test_an_order_export_without_customers_is_transactions_and_says_what_it_cann
     )
     assert ds.kind == "transactions" and ds.reports[0].mapping["买家实际支付金额"] == "revenue"
     assert "总金额" not in ds.reports[0].mapping and "no customer id column" in warnings(ds)
+
+
+def test_the_column_decisions_survive_being_stored_and_restored() -> None:
+    import json
+
+    from agent import persistence
+
+    report = read_table(b"Customer ID,Order Date,Ship Date,Sales\nC1,2024-01-05,2024-01-07,10\n", "o.csv").reports[0]
+    stored = json.loads(json.dumps(persistence._report_to_json(report), ensure_ascii=False))
+    assert persistence._report_from_json(stored) == report

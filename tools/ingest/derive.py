@@ -26,8 +26,10 @@ def order_level_rows(frame: pd.DataFrame, mapped: set[str]) -> tuple[pd.DataFram
     """Fill the line items of orders whose totals sit on their first line only (see the module doc)."""
     if not {"order_id", "revenue"} <= mapped or "order_id" not in frame or "revenue" not in frame:
         return frame, None
-    order = frame["order_id"]
     blank = frame["revenue"].isna().to_numpy()
+    if not blank.any():
+        return frame, None
+    order = frame["order_id"]
     same = (order.notna() & (order == order.shift())).to_numpy()
     continued = same & blank
     if not continued.any():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ from tools.schemas import (
     CANONICAL,
     ID_COLUMNS,
     KINDS,
+    SYNONYMS,
     NameHit,
     assign,
     column_type,
@@ -54,6 +56,7 @@ from tools.schemas import (
 )
 
 USER, REMEMBERED, LAYOUT, CONTENT = 1.0, 1.0, 0.95, 0.55
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 MAX_PROFILED = 300  # columns profiled at most (a 1,000-column export is mapped by name beyond that)
 MAX_ALTERNATIVES = 3
 
@@ -132,8 +135,15 @@ def _content_hits(target: str, kind: str, column: str, p: Profile) -> NameHit | 
     if ctype == "bool" and p.flag >= 0.95 and p.n >= 10:
         return NameHit(target, 0.5, "content", 2000)
     if target in ("channel", "segment", "category", "product") and categorical(p):
-        return NameHit(target, round(0.5 - p.distinct / 1000, 3), "content", 2000 + p.distinct)
+        hint = 0.2 if _word_of(column, target) else 0.0  # 'xyz_campaign_id' speaks of a campaign
+        return NameHit(target, round(0.45 + hint - p.distinct / 1000, 3), "content", 2000 + p.distinct)
     return None
+
+
+def _word_of(column: str, target: str) -> bool:
+    """One of the header's words is a one-word synonym of ``target`` ('campaign' in 'xyz_campaign_id')."""
+    words = set(normalise_header(_CAMEL.sub(" ", column)).split())
+    return any(" " not in w and w in words for w in [target, *SYNONYMS.get(target, [])])
 
 
 def _infer(
@@ -143,7 +153,8 @@ def _infer(
     hits: dict[str, list[NameHit]],
     profiles: _Profiles,
 ) -> dict[str, list[NameHit]]:
-    """Content hits for the required columns names did not give (and a lone yes/no flag)."""
+    """Content hits for the one required column names did not give, a price panel's lone yes/no
+    promotion flag, and the ids of columns whose names argue against their values."""
     mapped = {h.canonical for h in chosen.values()}
     missing = [c for req in missing_required(kind, covered_columns(kind, mapped)) for c in req.split("|")[:1]]
     if len(missing) > 1 or len(missing) == len(CANONICAL[kind]["required"]):
@@ -158,13 +169,13 @@ def _infer(
     contradicted = [c for c in weak if c in chosen and chosen[c].how not in ("user", "remembered", "layout")]
     ids = [c for c in ID_COLUMNS if c in kind_columns(kind) and c not in mapped]
     found: dict[str, list[NameHit]] = {}
+    pool = free + contradicted
     for target in dict.fromkeys(targets + (ids if weak else [])):
-        pool = free + contradicted
-        hits = [(c, h) for c in pool if (h := _content_hits(target, kind, c, profiles(c))) is not None]
-        if column_type(target) == "bool" and len(hits) != 1:
+        candidates = [(c, h) for c in pool if (h := _content_hits(target, kind, c, profiles(c))) is not None]
+        if column_type(target) == "bool" and len(candidates) != 1:
             continue  # several unnamed yes/no columns: which one is the flag is a guess
-        share = 1.0 if len(hits) <= 1 else 0.85  # several candidates: less sure of each
-        for c, h in hits:
+        share = 1.0 if len(candidates) <= 1 else 0.85  # several candidates: less sure of each
+        for c, h in candidates:
             found.setdefault(c, []).append(h._replace(confidence=round(h.confidence * share, 3)))
     return found
 

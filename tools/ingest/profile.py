@@ -19,7 +19,7 @@ import pandas as pd
 from tools.ingest.values import is_text, to_bool, to_date, to_number
 from tools.schemas import TEXT_DTYPE, column_type
 
-SAMPLE_ROWS = 2000
+SAMPLE_ROWS = 1000
 _DATE_LIKE = re.compile(
     r"\d{1,4}\s*[-/.年]\s*\d{1,2}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2}[-/ ][A-Za-z]{3}"
 )
@@ -84,6 +84,8 @@ def profile(values: pd.Series) -> Profile:
         return Profile(n, distinct, n / rows, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0)
     if pd.api.types.is_bool_dtype(s):
         return Profile(n, distinct, n / rows, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+    if pd.api.types.is_numeric_dtype(s):  # typed by pyarrow already: no text to look at
+        return _numbers_profile(s.to_numpy(dtype=float), n, distinct, rows)
     number, bad = to_number(s)
     numbers = number[~bad].dropna().to_numpy(dtype=float)
     numeric = len(numbers) / n
@@ -111,6 +113,27 @@ def profile(values: pd.Series) -> Profile:
     sequence = float((steps == 1).mean()) if len(steps) else 0.0
     return Profile(
         n, distinct, n / rows, numeric, integer, ratio, date, flags, letters, id_like, year_like, sequence
+    )
+
+
+def _numbers_profile(numbers: np.ndarray, n: int, distinct: int, rows: int) -> Profile:
+    """The profile of a column of numbers (no dates, letters or codes in it)."""
+    whole = np.abs(numbers - np.round(numbers)) < 1e-3
+    flag = 1.0 if distinct <= 2 and np.isin(numbers, (0.0, 1.0)).all() else 0.0
+    steps = np.diff(numbers) if len(numbers) > 2 else np.zeros(0)
+    return Profile(
+        n,
+        distinct,
+        n / rows,
+        1.0,
+        float(whole.mean()),
+        float((np.abs(numbers) <= 1).mean()),
+        0.0,
+        flag,
+        0.0,
+        0.0,
+        float((whole & (numbers >= 1900) & (numbers <= 2100)).mean()),
+        float((steps == 1).mean()) if len(steps) else 0.0,
     )
 
 
