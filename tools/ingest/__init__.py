@@ -1,10 +1,13 @@
 """Uploaded file (bytes + file name) -> canonical Dataset with an ingestion report, or IngestError.
 
-Pipeline: size check -> format (CSV / XLSX) -> decode (UTF-8 with or without BOM, UTF-16, GBK/GB18030,
+Pipeline: size check -> format (CSV / workbook) -> decode (UTF-8 with or without BOM, UTF-16, GBK/GB18030,
 Big5; never latin-1) -> delimiter sniffed on the header region -> header row found below any title rows
--> columns mapped to the canonical names of the detected (or forced) kind -> blank and total rows dropped
--> values converted (vectorised) -> pandera lazy validation: bad rows dropped and reported by line and
-column -> warnings (refunds, duplicates, ambiguous dates, several currencies).
+(two-row headers joined; in a workbook, every sheet with a header) -> known and wide layouts -> each
+column's meaning decided by name, values and corrections (mapping.py; the report says how, with a
+confidence and alternatives) -> blank and total rows dropped -> values converted (vectorised) -> order
+totals on first lines counted once -> pandera lazy validation: bad rows dropped and reported by line and
+column -> computed columns (cost from profit, unit price) and cross-checks (days late) -> warnings
+(refunds, duplicates, ambiguous dates, several currencies).
 
 Fast path: a clean UTF-8 CSV is parsed once by pyarrow; columns pyarrow already typed are not parsed
 again, text dates are parsed once per distinct value, and nothing loops over rows in Python. Anything

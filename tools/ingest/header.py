@@ -4,7 +4,7 @@ merged cell) or names split over two lines. The two rows are joined per column (
 >>> names, used = two_line_header([["客户编号", "日期", "销售", None], [None, None, "金额", "成本"],
 ...                               ["C1", "2024-01-05", "10", "6"]], 0)
 >>> names, used
-(['客户编号', '日期', '销售金额', '销售成本'], 2)
+(['客户编号', '日期', '销售金额', '销售成本'], 1)
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ columns are covered, by the most confident mapping, wins.
 ...                       "Sales": ["10.5", "3"], "Profit": ["2", "-1"]})
 >>> d = decide(frame)
 >>> d.kind, d.mapping["Profit"], [(c.source, c.how) for c in d.columns][:2]
-('transactions', 'profit', [('Customer ID', 'synonym'), ('Order Date', 'synonym')])
+('transactions', 'profit', [('Customer ID', 'name'), ('Order Date', 'synonym')])
 """
 
 from __future__ import annotations

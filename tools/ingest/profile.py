@@ -5,7 +5,7 @@ money, a 'Name' holding order numbers such as '#1001').
 >>> import pandas as pd
 >>> p = profile(pd.Series(["2024-03-05", "2024/3/6", None, "2024-03-07"]))
 >>> (p.n, round(p.date, 2), p.flag)
-(3, 1.0, False)
+(3, 1.0, 0.0)
 """
 
 from __future__ import annotations
