@@ -37,6 +37,7 @@ from agent.security import caps, files, render, shutdown, uploads, wiring
 from agent.session import Session
 from core.text import Lang
 from prompts import answers as T
+from tools.ingest import read_tables
 
 log = logging.getLogger("custfin.app")
 
@@ -130,6 +131,8 @@ if LOCAL_LOGIN:
 # Revocable tokens on every request and socket event, ownership on every route, throttled login,
 # bounded bodies and uploads, security headers, the offline UI page (agent/security/wiring.py).
 SECURITY = wiring.install(SETTINGS, local_allowed=LOCAL_LOGIN, oauth_enabled=OAUTH_CONFIGURED)
+# Uploads are read through the workbook guard (a worker process stopped at the time limit).
+UPLOAD_READER = uploads.guarded_reader(read_tables)
 
 
 @cl.on_logout
@@ -217,10 +220,11 @@ def browser_language() -> Lang:
 
 async def new_session(lang: Lang) -> Session:
     """A conversation's state with the demo data, its language and its user (for the rate limit)."""
-    session = await asyncio.to_thread(Session, True)
+    session = await asyncio.to_thread(Session, True, None, UPLOAD_READER)
     session.language = lang
     user = cl.user_session.get("user")
     session.user_id = user.identifier if user else None
+    session.mapping_memory = persistence.MappingMemoryStore(SETTINGS, session.user_id) if session.user_id else None
     return session
 
 

@@ -19,6 +19,7 @@ from agent.answer import VERSION, Answer, ToolRun
 from core.text import Lang, Msg
 from prompts import answers as T
 from prompts import help as VH
+from prompts import ingest as VI
 from prompts import removal as VR
 from prompts.columns import column_label
 from tools import recommend as rec
@@ -29,6 +30,7 @@ from tools.schemas import KIND_NAMES
 if TYPE_CHECKING:
     from agent.run import RecommendationRuns
     from agent.session import FileOutcome, Session
+    from tools.bundle import DroppedRows, IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +57,23 @@ def welcome(session: Session, lang: Lang) -> str:
 
 
 def render_file_outcome(outcome: FileOutcome, lang: Lang) -> str:
-    """The ingestion report for one upload: kind, rows, mapping used, dropped rows, warnings."""
+    """The ingestion report for one upload, per sheet read: kind, rows, every column's meaning (how it
+    was decided, confidence, other likely meanings), what was computed, dropped rows, warnings."""
     if outcome.error is not None:
         return T.FILE_FAILED.get(lang).format(filename=outcome.filename, error=outcome.error.message(lang))
-    r = outcome.report
-    assert r is not None
-    lines = [
+    reports = outcome.reports or ([outcome.report] if outcome.report is not None else [])
+    appended = outcome.appended_each or [outcome.appended]
+    parts = [
+        _render_report(r, appended[i] if i < len(appended) else None, lang, several=len(reports) > 1)
+        for i, r in enumerate(reports)
+    ]
+    parts.append(_correction_hint(reports, lang))
+    return inert_markdown("\n\n".join(parts))
+
+
+def _render_report(r: IngestReport, appended: DroppedRows | None, lang: Lang, several: bool) -> str:
+    lines = [f"#### {VI.SHEET_TITLE.get(lang).format(sheet=_md(r.sheet))}", ""] if several and r.sheet else []
+    lines += [
         T.FILE_OK.get(lang).format(
             filename=r.filename,
             kind=kind_name(r.kind, lang),
@@ -76,14 +89,19 @@ def render_file_outcome(outcome: FileOutcome, lang: Lang) -> str:
         "",
         f"**{T.FILE_MAPPING.get(lang)}**",
         "",
-        T.FILE_MAPPING_HEADER.get(lang),
-        *(f"| {_md(src)} | {dst} |" for src, dst in r.mapping.items()),
+        *_column_rows(r, lang),
         "",
     ]
-    if r.unmapped:
-        listed = ", ".join(map(_md, r.unmapped[:MAX_LISTED_COLUMNS]))
-        if len(r.unmapped) > MAX_LISTED_COLUMNS:
-            more = len(r.unmapped) - MAX_LISTED_COLUMNS
+    if r.derived:
+        sep = "；" if lang == "zh" else "; "
+        items = sep.join(f"{col} = {formula}" for col, formula in r.derived.items())
+        lines.append(VI.DERIVED_LINE.get(lang).format(items=items))
+    shown = {c.source for c in r.columns if c.canonical is not None or c.alternatives}
+    unused = [u for u in r.unmapped if u not in shown and u.removesuffix(" (unmapped)") not in shown]
+    if unused:
+        listed = ", ".join(map(_md, unused[:MAX_LISTED_COLUMNS]))
+        if len(unused) > MAX_LISTED_COLUMNS:
+            more = len(unused) - MAX_LISTED_COLUMNS
             listed += f" … (+{more:,})" if lang == "en" else f" …（另 {more:,} 列）"
         lines.append(T.FILE_UNMAPPED.get(lang).format(columns=listed))
     for d in r.dropped:
@@ -97,13 +115,38 @@ def render_file_outcome(outcome: FileOutcome, lang: Lang) -> str:
         )
     for w in r.warnings:
         lines.append(f"- ⚠️ {w.get(lang)}")
-    if outcome.appended is not None:
-        lines.append(
-            T.FILE_APPENDED.get(lang).format(kind=kind_name(r.kind, lang), count=outcome.appended.count)
+    if appended is not None:
+        lines.append(T.FILE_APPENDED.get(lang).format(kind=kind_name(r.kind, lang), count=appended.count))
+    return "\n".join(lines)
+
+
+def _column_rows(r: IngestReport, lang: Lang) -> list[str]:
+    """The mapping table: every mapped column and every column with another likely meaning (a report
+    from before issue 13 has only its mapping)."""
+    if not r.columns:
+        return [T.FILE_MAPPING_HEADER.get(lang), *(f"| {_md(src)} | {dst} |" for src, dst in r.mapping.items())]
+    rows = [VI.COLUMNS_HEADER.get(lang)]
+    for c in r.columns:
+        if c.canonical is None and not c.alternatives:
+            continue
+        how = VI.HOW.get(c.how)
+        meaning = c.canonical or VI.UNUSED_MEANING.get(lang)
+        others = ", ".join(f"{a} ({conf:.0%})" for a, conf in c.alternatives) or "-"
+        if c.note is not None:
+            others += f" — {c.note.get(lang)}"
+        confidence = f"{c.confidence:.0%}" if c.canonical is not None else "-"
+        rows.append(
+            f"| {_md(c.source)} | {meaning} | {how.get(lang) if how else c.how} | {confidence} | {_md(others, 400)} |"
         )
-    lines.append("")
-    lines.append(T.FILE_CORRECT_HINT.get(lang))
-    return inert_markdown("\n".join(lines))
+    return rows
+
+
+def _correction_hint(reports: list[IngestReport], lang: Lang) -> str:
+    """A correction sentence for the most doubtful column, else the generic hint."""
+    doubtful = next((c for r in reports for c in r.alternatives()), None)
+    if doubtful is None:
+        return T.FILE_CORRECT_HINT.get(lang)
+    return VI.ALTERNATIVES_HINT.get(lang).format(column=_md(doubtful.source), canonical=doubtful.alternatives[0][0])
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,7 +6,10 @@
 - ``files/<user id>/<element id>/<name>``: message elements (uploads, tables, charts, CSV exports),
   written by Chainlit through agent/datalayer.py and served only to their owner at ``/custfin/files/``.
 - ``datasets/<user id>/<thread id>/<row id>.parquet`` (+ ``.source``): each uploaded file's canonical
-  frame and original bytes, recorded in the ``datasets`` table, so a resumed conversation has its data.
+  frame and original bytes, recorded in the ``datasets`` table, so a resumed conversation has its data
+  (one row per sheet of a workbook).
+- ``mapping_memory``: each user's mapping corrections by header signature (:class:`MappingMemoryStore`),
+  applied and reported as "remembered" when a file with the same header is uploaded again.
 
 Identical files of one user are stored once: each path is a hard link to a content-addressed blob in
 ``.blobs/<user id>/`` (agent/security/storage.py), removed with its last link.
@@ -38,7 +41,8 @@ from agent.security import storage
 from agent.session import LoadedFile
 from agent.settings import Settings
 from core.text import Msg
-from tools.bundle import Dataset, DroppedRows, IngestReport
+from tools.bundle import ColumnDecision, Dataset, DroppedRows, IngestReport
+from tools.ingest import Remembered
 
 log = logging.getLogger("custfin.persistence")
 
@@ -142,6 +146,17 @@ def _report_from_json(raw: dict[str, Any]) -> IngestReport:
         DroppedRows(Msg(**d["reason"]), d["count"], list(d.get("rows") or [])) for d in raw.get("dropped", [])
     ]
     raw["warnings"] = [Msg(**w) for w in raw.get("warnings", [])]
+    raw["columns"] = [
+        ColumnDecision(
+            c["source"],
+            c.get("canonical"),
+            c.get("how", "name"),
+            float(c.get("confidence", 1.0)),
+            [(str(a), float(b)) for a, b in c.get("alternatives") or []],
+            Msg(**c["note"]) if c.get("note") else None,
+        )
+        for c in raw.get("columns", [])
+    ]
     known = {f.name for f in dataclasses.fields(IngestReport)}
     return IngestReport(**{k: v for k, v in raw.items() if k in known})
 
@@ -260,9 +275,63 @@ def load_thread_files(settings: Settings, user_id: str, thread_id: str) -> list[
                 mapping=json.loads(r["mapping"]),
                 kind=r["kind_override"],
                 dataset=Dataset(r["dataset_kind"], frame, reports),
+                sheet=reports[0].sheet if reports else None,
             )
         )
     return files
+
+
+class MappingMemoryStore:
+    """One user's remembered mapping corrections, in the app database (SQLite or PostgreSQL).
+
+    Injected into the Session by the app (``session.mapping_memory = MappingMemoryStore(SETTINGS, user)``);
+    the CLI has no user and no memory.
+    """
+
+    def __init__(self, settings: Settings, user_id: str) -> None:
+        self.settings, self.user_id = settings, user_id
+
+    def recall(self, signature: str) -> Remembered | None:
+        with connect(self.settings) as conn:
+            row = (
+                run(
+                    conn,
+                    "SELECT mapping, kind FROM mapping_memory WHERE user_id = :user AND header_signature = :sig",
+                    {"user": self.user_id, "sig": signature},
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            return None
+        return Remembered(dict(json.loads(row["mapping"])), row["kind"])
+
+    def recalled(self) -> dict[str, Remembered]:
+        with connect(self.settings) as conn:
+            rows = (
+                run(conn, "SELECT header_signature, mapping, kind FROM mapping_memory WHERE user_id = :user",
+                    {"user": self.user_id})
+                .mappings()
+                .all()
+            )
+        return {row["header_signature"]: Remembered(dict(json.loads(row["mapping"])), row["kind"]) for row in rows}
+
+    def remember(self, signature: str, remembered: Remembered) -> None:
+        with connect(self.settings) as conn:
+            run(
+                conn,
+                "INSERT INTO mapping_memory (user_id, header_signature, mapping, kind, updated_at) "
+                "VALUES (:user, :sig, :mapping, :kind, :at) "
+                "ON CONFLICT (user_id, header_signature) DO UPDATE SET mapping = excluded.mapping, "
+                "kind = excluded.kind, updated_at = excluded.updated_at",
+                {
+                    "user": self.user_id,
+                    "sig": signature,
+                    "mapping": json.dumps(remembered.mapping, ensure_ascii=False),
+                    "kind": remembered.kind,
+                    "at": now_iso(),
+                },
+            )
 
 
 def save_thread_state(settings: Settings, user_id: str, thread_id: str, state: dict[str, Any]) -> None:
@@ -433,6 +502,7 @@ def delete_user_data(settings: Settings, identifier: str) -> int:
         )
         run(conn, "DELETE FROM datasets WHERE user_identifier = :name OR user_id = :id", who)
         run(conn, "DELETE FROM thread_state WHERE user_id = :id", who)
+        run(conn, "DELETE FROM mapping_memory WHERE user_id = :name OR user_id = :id", who)
         run(conn, "DELETE FROM users WHERE identifier = :name", who)
     _remove_dataset_files(settings, rows)
     return len(threads)

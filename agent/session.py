@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -16,7 +16,7 @@ from core.text import Lang, Msg
 from prompts import removal as VR
 from tools.bundle import Dataset, DatasetBundle, DroppedRows, IngestReport
 from tools.errors import IngestError, UserFacingError
-from tools.ingest import Limits, read_table
+from tools.ingest import Limits, Remembered, read_tables
 
 EVENT_DATES = {"transactions": ("date",), "invoices": ("invoice_date", "paid_date"), "feedback": ("date",)}
 VOCAB_DIMENSIONS = ("segment", "region", "industry", "product", "channel", "acquisition_channel")
@@ -24,27 +24,106 @@ VOCAB_DIMENSIONS = ("segment", "region", "industry", "product", "channel", "acqu
 
 @dataclass
 class LoadedFile:
-    """One uploaded file: its bytes (kept so a mapping correction can re-read it) and the overrides."""
+    """One uploaded table (a file, or one sheet of a workbook): its bytes (kept so a mapping correction
+    can re-read it), the user's corrections, and the dataset read."""
 
     filename: str
     data: bytes
     mapping: dict[str, str] = field(default_factory=dict)
     kind: str | None = None
     dataset: Dataset | None = None
+    sheet: str | None = None
+
+
+class MappingMemory(Protocol):
+    """Where a user's mapping corrections are kept, by header signature (agent/persistence.py
+    MappingMemoryStore in the app; nothing in the CLI)."""
+
+    def recall(self, signature: str) -> Remembered | None: ...
+
+    def recalled(self) -> dict[str, Remembered]:
+        """Every remembered header (a plain dict: it travels to the workbook worker process)."""
+        ...
+
+    def remember(self, signature: str, remembered: Remembered) -> None: ...
+
+
+#: Reads one upload into its datasets (tools.ingest.read_tables; the chat wraps it in the workbook guard,
+#: agent/security/uploads.py)
+Reader = Callable[..., list[Dataset]]
+
+
+class DictMappingMemory:
+    """A MappingMemory in a dict (tests, or a process that wants memory without a database)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Remembered] = {}
+
+    def recall(self, signature: str) -> Remembered | None:
+        return self.items.get(signature)
+
+    def recalled(self) -> dict[str, Remembered]:
+        return dict(self.items)
+
+    def remember(self, signature: str, remembered: Remembered) -> None:
+        self.items[signature] = remembered
+
+
+@dataclass(frozen=True)
+class MappingChoice:
+    """One alternative meaning of a column, offered as a one-click correction (a UI button).
+
+    ``label`` is the button text; :meth:`Session.choose` applies it (the same as the sentence
+    "treat '<column>' as <canonical>"), re-reads the file and remembers the choice for the user.
+    """
+
+    filename: str
+    sheet: str | None
+    column: str
+    current: str | None
+    canonical: str
+    confidence: float
+
+    @property
+    def label(self) -> Msg:
+        return Msg(
+            f"'{self.column}' is {self.canonical} ({self.confidence:.0%})",
+            f"“{self.column}”是 {self.canonical}（{self.confidence:.0%}）",
+        )
+
+    def correction(self) -> Correction:
+        return Correction(column=self.column, canonical=self.canonical, file=self.filename)
 
 
 @dataclass
 class FileOutcome:
-    """What happened to one upload: its ingestion report, or a bilingual error."""
+    """What happened to one upload: its ingestion reports (one per sheet read), or a bilingual error."""
 
     filename: str
     report: IngestReport | None = None
     appended: DroppedRows | None = None
     error: UserFacingError | None = None
+    reports: list[IngestReport] = field(default_factory=list)
+    appended_each: list[DroppedRows | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.report is not None and not self.reports:
+            self.reports = [self.report]
+            self.appended_each = [self.appended]
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def choices(self) -> list[MappingChoice]:
+        """The one-click corrections worth offering: each alternative of a low-confidence or contested
+        column, most likely first within a column."""
+        return [
+            MappingChoice(self.filename, r.sheet, c.source, c.canonical, canonical, confidence)
+            for r in self.reports
+            for c in r.alternatives()
+            for canonical, confidence in c.alternatives
+        ]
 
 
 @lru_cache(maxsize=4)
@@ -62,14 +141,19 @@ def demo_datasets(customers: int, seed: int) -> tuple[Dataset, ...]:
 class Session:
     """State of one conversation. Tools only ever see ``self.bundle``."""
 
-    def __init__(self, demo: bool = True, settings: settings_mod.Settings | None = None) -> None:
+    def __init__(
+        self, demo: bool = True, settings: settings_mod.Settings | None = None, reader: Reader = read_tables
+    ) -> None:
         self.settings = settings or settings_mod.load()
+        self.reader = reader
         self.files: list[LoadedFile] = []
         self.bundle = DatasetBundle()
         self.is_demo = demo
         self.language: Lang = "en"
         # Who asks (set by the app from the signed-in user): keys the per-user rate limit; None: no limit
         self.user_id: str | None = None
+        # Remembered mapping corrections of that user (the app injects agent/persistence.py's store)
+        self.mapping_memory: MappingMemory | None = None
         self.last_tool: str | None = None
         self.last_arguments: dict[str, Any] = {}
         self.findings: list = []
@@ -91,28 +175,35 @@ class Session:
     def limits(self) -> Limits:
         return Limits(max_bytes=self.settings.max_upload_mb * 1024 * 1024, max_rows=self.settings.max_rows)
 
+    def _read(self, data: bytes, filename: str, mapping: dict[str, str] | None, kind: str | None) -> list[Dataset]:
+        recall = self.mapping_memory.recalled().get if self.mapping_memory is not None else None
+        return self.reader(data, filename, mapping=mapping or None, kind=kind, limits=self.limits, recall=recall)
+
     def add_file(
         self, data: bytes, filename: str, mapping: dict[str, str] | None = None, kind: str | None = None
     ) -> FileOutcome:
-        """Ingest one file. The first successful upload replaces the demo data; errors lose nothing."""
-        loaded = LoadedFile(filename, data, dict(mapping or {}), kind)
+        """Ingest one upload (every readable sheet of a workbook: one dataset each). The first successful
+        upload replaces the demo data; errors lose nothing. Remembered corrections apply."""
         try:
-            loaded.dataset = read_table(
-                data, filename, mapping=loaded.mapping or None, kind=kind, limits=self.limits
-            )
+            datasets = self._read(data, filename, mapping, kind)
         except IngestError as exc:
             return FileOutcome(filename, error=exc)
         if self.is_demo:
             self.is_demo = False
             self.files.clear()
             self.bundle = DatasetBundle()
-        self.files.append(loaded)
-        appended = self.bundle.add(loaded.dataset)
+        appended = []
+        for dataset in datasets:
+            sheet = dataset.reports[0].sheet
+            self.files.append(LoadedFile(filename, data, dict(mapping or {}), kind, dataset, sheet))
+            appended.append(self.bundle.add(dataset))
         self._changed()
-        return FileOutcome(filename, loaded.dataset.reports[0], appended)
+        reports = [d.reports[0] for d in datasets]
+        return FileOutcome(filename, reports[0], appended[0], None, reports, appended)
 
     def correct(self, correction: Correction) -> list[FileOutcome]:
-        """Re-read the files a correction names ("treat 'sales' as quantity", "treat a.csv as invoices")."""
+        """Re-read the files a correction names ("treat 'sales' as quantity", "treat a.csv as invoices");
+        the corrected mapping is remembered for the user's files with the same header."""
         targets = [f for f in self.files if _matches(f, correction)]
         if not targets:
             what = correction.file or correction.column or ""
@@ -130,17 +221,30 @@ class Session:
                 mapping[correction.column] = correction.canonical
             kind = correction.kind or f.kind
             try:
-                dataset = read_table(
-                    f.data, f.filename, mapping=mapping or None, kind=kind, limits=self.limits
-                )
+                datasets = self._read(f.data, f.filename, mapping, kind)
             except IngestError as exc:
                 outcomes.append(FileOutcome(f.filename, error=exc))
                 continue
+            dataset = next((d for d in datasets if d.reports[0].sheet == f.sheet), datasets[0])
             f.mapping, f.kind, f.dataset = mapping, kind, dataset
+            self._remember(dataset.reports[0], mapping, kind)
             outcomes.append(FileOutcome(f.filename, dataset.reports[0]))
         self.bundle = DatasetBundle(f.dataset for f in self.files if f.dataset is not None)
         self._changed()
         return outcomes
+
+    def choose(self, choice: MappingChoice) -> list[FileOutcome]:
+        """Apply a one-click correction offered by :meth:`FileOutcome.choices` (a UI button)."""
+        return self.correct(choice.correction())
+
+    def _remember(self, report: IngestReport, mapping: dict[str, str], kind: str | None) -> None:
+        """Keep the user's corrections of this header (with what was remembered before) for next time."""
+        if self.mapping_memory is None or report.header_signature is None or not (mapping or kind):
+            return
+        before = self.mapping_memory.recall(report.header_signature) or Remembered()
+        self.mapping_memory.remember(
+            report.header_signature, Remembered({**before.mapping, **mapping}, kind or before.kind)
+        )
 
     def remove_files(self, removal: Removal) -> list[LoadedFile]:
         """Drop the uploaded files a deletion names ("delete orders.csv", "删除所有文件"); returns them.

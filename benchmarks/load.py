@@ -57,6 +57,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import statistics
@@ -168,11 +169,15 @@ class Server:
         self.log_path = log_path or data_dir.parent / f"server-{self.port}.log"
         self.app = app
         self.env = env
+        # Its own signing key, so a developer's .env (make run writes one) never changes what it signs with
+        self.auth_secret = env.get("CHAINLIT_AUTH_SECRET") or secrets.token_urlsafe(48)
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Server:
         env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV and k != "CHAINLIT_AUTH_SECRET"}
-        env.update(PYTHONUNBUFFERED="1", CUSTFIN_DATA_DIR=str(self.data_dir), **self.env)
+        env.update(
+            PYTHONUNBUFFERED="1", CUSTFIN_DATA_DIR=str(self.data_dir), CHAINLIT_AUTH_SECRET=self.auth_secret, **self.env
+        )
         env = {k: v for k, v in env.items() if v or k not in self.env}
         command = [
             str(Path(sys.executable).with_name("chainlit")),

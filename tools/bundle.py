@@ -27,8 +27,39 @@ class DroppedRows:
 
 
 @dataclass
+class ColumnDecision:
+    """What one source column was read as, and how that was decided.
+
+    ``how``: "name" (the canonical name itself), "synonym", "partial" (a qualified synonym such as
+    'Billing Country'), "content" (inferred from the values), "layout" (a known export layout), "user"
+    (a correction), "remembered" (the user's correction for a file with the same header), "derived"
+    (computed, no source column) or "unused". ``alternatives`` are other likely meanings with their
+    confidence, most likely first: what the UI offers as one-click corrections.
+    """
+
+    source: str
+    canonical: str | None
+    how: str
+    confidence: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+    note: Msg | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        """Low confidence, or another meaning nearly as likely: worth offering the alternatives."""
+        if not self.alternatives:
+            return False
+        return self.confidence < 0.8 or self.alternatives[0][1] >= self.confidence - 0.1
+
+
+@dataclass
 class IngestReport:
-    """What ingestion did with one file, shown to the user."""
+    """What ingestion did with one file (one sheet of a workbook), shown to the user.
+
+    ``mapping`` {source: canonical} is what was used; ``columns`` explains every source column (meaning,
+    how, confidence, alternatives); ``derived`` names the canonical columns computed at ingestion and how
+    (e.g. {"cost": "revenue - profit"}); ``header_signature`` keys remembered corrections.
+    """
 
     filename: str
     kind: str
@@ -42,6 +73,13 @@ class IngestReport:
     unmapped: list[str] = field(default_factory=list)
     dropped: list[DroppedRows] = field(default_factory=list)
     warnings: list[Msg] = field(default_factory=list)
+    columns: list[ColumnDecision] = field(default_factory=list)
+    derived: dict[str, str] = field(default_factory=dict)
+    header_signature: str | None = None
+
+    def alternatives(self) -> list[ColumnDecision]:
+        """The columns worth a one-click correction (low confidence or a close second meaning)."""
+        return [c for c in self.columns if c.needs_review]
 
 
 @dataclass

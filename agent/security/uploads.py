@@ -3,7 +3,7 @@ safe file names.
 
 **Workbooks.** Reading an XLSX is openpyxl XML parsing: pure Python, holding the GIL, and before this
 one hostile workbook kept a thread busy for 16 CPU-minutes. The chat's sessions read uploads through
-:func:`guarded_read_table` (put in place of ``tools.ingest.read_table`` by :func:`install`): a workbook
+:func:`guarded_reader` (the reader of the chat's sessions, app.py): a workbook
 is refused from its zip listing first (``tools.upload_guards``: total size, ratios, sheet count),
 then read in a worker process (agent/security/xlsx_worker.py, at a lower CPU priority so the chat's
 own threads keep the CPU), one workbook at a time. The worker counts cells before parsing and is
@@ -283,7 +283,8 @@ def _refused(name: str, message: Msg) -> IngestError:
 
 
 def read_workbook(data: bytes, filename: str, **kwargs: Any) -> Any:
-    """``tools.ingest.read_table`` of a workbook in the worker process, stopped at the time limit."""
+    """``tools.ingest.read_tables`` of a workbook in the worker process, stopped at the time limit
+    (``recall`` must be picklable: the session passes a dict's ``get``)."""
     from tools import upload_guards
 
     bounds = limits()
@@ -317,33 +318,18 @@ def stop_all() -> int:
     return len(running)
 
 
-def guarded_read_table(original: Callable[..., Any]) -> Callable[..., Any]:
-    """``original`` (tools.ingest.read_table) for CSV; workbooks through :func:`read_workbook`."""
+def guarded_reader(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``original`` (tools.ingest.read_tables) for CSV; workbooks through :func:`read_workbook`. The chat
+    builds its sessions with this reader (app.py ``new_session``); the CLI reads in-process."""
 
-    def read_table(data: bytes, filename: str, **kwargs: Any) -> Any:
+    def read_tables(data: bytes, filename: str, **kwargs: Any) -> Any:
         if is_workbook(data):
             return read_workbook(data, filename, **kwargs)
         return original(data, filename, **kwargs)
 
-    read_table.__wrapped__ = original  # type: ignore[attr-defined]
-    read_table.__custfin_guard__ = True  # type: ignore[attr-defined]
-    return read_table
-
-
-def install() -> None:
-    """The chat's sessions read uploads through :func:`guarded_read_table`.
-
-    agent/session.py calls ``read_table`` (imported from tools.ingest) for uploads and corrections;
-    this replaces that name in agent.session only (the CLI keeps reading in-process). Fails loudly if
-    the name is gone, so a restructure cannot silently drop the guard (tests/security/ checks it).
-    """
-    import agent.session as session_module
-
-    current = getattr(session_module, "read_table", None)
-    if current is None:
-        raise RuntimeError("agent.session.read_table not found: the workbook guard needs a new hook")
-    if not getattr(current, "__custfin_guard__", False):
-        session_module.read_table = guarded_read_table(current)
+    read_tables.__wrapped__ = original  # type: ignore[attr-defined]
+    read_tables.__custfin_guard__ = True  # type: ignore[attr-defined]
+    return read_tables
 
 
 async def in_upload_thread(fn: Callable[..., Any], *args: Any) -> Any:

@@ -69,7 +69,6 @@ def install(settings: Any, *, local_allowed: bool, oauth_enabled: bool) -> Secur
 
     files.harden(settings.data_dir)
     uploads.configure(settings)
-    uploads.install()
 
     policy = tokens.Policy(local_allowed=local_allowed, oauth_enabled=oauth_enabled)
     security = Security(

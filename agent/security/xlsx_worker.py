@@ -70,7 +70,7 @@ def main() -> int:
         upload_guards.MAX_XLSX_SHEETS = bounds["sheets"]
         upload_guards.MAX_XLSX_UNCOMPRESSED = bounds["uncompressed"]
         try:
-            reply = ("ok", ingest.read_table(data, filename, **kwargs))
+            reply = ("ok", ingest.read_tables(data, filename, **kwargs))
         except IngestError as exc:
             reply = ("error", exc.msg.en, exc.msg.zh, exc.code)
         except Exception as exc:  # reported to the server as a failed read

@@ -98,7 +98,7 @@ def test_a_revoked_chat_is_disconnected_at_its_next_event(server):
 
 def test_forged_expired_and_foreign_tokens_are_refused(server):
     token = token_of(login(server.url, "grace"))
-    secret = (server.data_dir / "auth_secret").read_text().strip()  # what an insider could sign with
+    secret = server.server.auth_secret  # the server's signing key: what an insider could sign with
     claims = jwt.decode(token, secret, algorithms=["HS256"])
     now = datetime.now(UTC)
     forged = jwt.encode({**claims, "identifier": "alice"}, "not the server's secret", algorithm="HS256")

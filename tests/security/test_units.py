@@ -46,11 +46,29 @@ def test_cells_are_counted_before_parsing():
         upload_guards.check_xlsx_archive(data, "big.xlsx", max_cells=5_000)
 
 
-def test_upload_guard_hook_is_in_place_for_the_chat():
-    import agent.session as session_module
+def test_guarded_reader_reads_workbooks_in_the_worker_with_the_users_memory():
+    """A workbook goes to the worker process (not the server's read) and still gets the user's remembered
+    mapping; a CSV is read in-process. The chat builds its sessions with this reader (app.new_session);
+    the server-level tests in test_uploads.py show the worker's time limit holding through the chat."""
+    from tools.ingest import Remembered, header_signature, read_tables
 
-    uploads.install()
-    assert getattr(session_module.read_table, "__custfin_guard__", False)
+    calls: list[str] = []
+
+    def in_process(data: bytes, filename: str, **kwargs):
+        calls.append(filename)
+        return read_tables(data, filename, **kwargs)
+
+    reader = uploads.guarded_reader(in_process)
+    rows = [["Kunde", "Datum", "Betrag"], ["C1", "2024-01-05", 10], ["C2", "2024-02-05", 20]]
+    with pytest.raises(IngestError, match="Kunde"):  # unknown German headers, refused by the worker
+        reader(workbook([sheet_xml(rows)]), "orders.xlsx")
+    assert calls == []  # the workbook never reached the in-process reader
+    memory = {header_signature(rows[0]): Remembered({"Kunde": "customer_id", "Datum": "date", "Betrag": "revenue"}, "transactions")}
+    remembered = reader(workbook([sheet_xml(rows)]), "orders.xlsx", recall=memory.get)
+    assert remembered[0].kind == "transactions" and calls == []
+    assert remembered[0].frame["revenue"].sum() == 30.0  # 10 + 20, the two rows above
+    csv = reader(b"customer_id,date,revenue\nC1,2024-01-05,10\n", "orders.csv")
+    assert calls == ["orders.csv"] and csv[0].frame["revenue"].sum() == 10.0
 
 
 # --- login back-off -------------------------------------------------------------------------------

@@ -397,9 +397,10 @@ def test_xlsx_formula_text_is_never_evaluated() -> None:
     assert frame["customer_id"].tolist() == ["C1"] and frame["name"].isna().all()  # no cached value: empty
 
 
-def test_xls_is_unsupported_with_a_clear_message() -> None:
+def test_damaged_xls_is_unreadable_with_a_clear_message() -> None:
+    # a real .xls is read (tests/unit/test_ingest_workbooks.py); this one is only an OLE header
     err = fails((FIXTURES / "old.xls").read_bytes(), "old.xls")
-    assert err.code == "unsupported_format" and ".xlsx" in err.msg.en and "另存为" in err.msg.zh
+    assert err.code == "file_unreadable" and ".xlsx" in err.msg.en and "另存为" in err.msg.zh
 
 
 def test_other_formats_and_broken_workbooks() -> None:
@@ -426,9 +427,13 @@ def test_too_large_by_rows() -> None:
 
 
 def test_mapping_override_sales_as_quantity() -> None:
-    err = fails((FIXTURES / "sales_as_quantity.csv").read_bytes(), "sales_as_quantity.csv")
-    assert err.code == "missing_columns"
+    # as it is: in a price/volume panel 'sales' is units sold (issue 13), revenue offered as the alternative
+    as_is = load("sales_as_quantity.csv")
+    assert as_is.kind == "sales" and as_is.reports[0].mapping["sales"] == "quantity"
+    (sales,) = [c for c in as_is.reports[0].columns if c.source == "sales"]
+    assert (sales.how, sales.confidence, sales.alternatives[0][0]) == ("synonym", 0.9, "revenue")
     ds = load("sales_as_quantity.csv", mapping={"sales": "quantity"})
+    assert [c.how for c in ds.reports[0].columns if c.source == "sales"] == ["user"]
     assert ds.kind == "sales"
     assert ds.reports[0].mapping == {
         "product": "product",

@@ -11,9 +11,21 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from core.text import Msg
-from tools.bundle import Dataset, DroppedRows, IngestReport
+from prompts import ingest as W
+from tools.bundle import ColumnDecision, Dataset, DroppedRows, IngestReport
 from tools.ingest.common import MAX_LISTED, Raw, listed, rows_text
+from tools.ingest.derive import days_late_check, derive_amounts, order_level_rows, several_candidates
 from tools.ingest.errors import missing_columns, near_miss, too_many_bad
+from tools.ingest.layouts import (
+    WIDE_CHANNEL,
+    WIDE_SPEND,
+    known_layout,
+    layout_mapping,
+    melt_wide,
+    wide_spend_columns,
+)
+from tools.ingest.mapping import LAYOUT as LAYOUT_CONFIDENCE
+from tools.ingest.mapping import Decision, Remembered, decide, header_signature
 from tools.ingest.rows import blank_rows, convert, duplicates, required, total_rows
 from tools.ingest.values import numeric_if_clean
 from tools.schemas import (
@@ -27,7 +39,6 @@ from tools.schemas import (
     map_columns,
     missing_required,
     normalise_header,
-    rank_kinds,
 )
 from tools.upload_guards import (
     future_date_warning,
@@ -97,24 +108,67 @@ def _bad_row_reports(cases: pd.DataFrame, line_of: Callable[[np.ndarray], np.nda
     return reports
 
 
-def canonicalise(raw: Raw, name: str, overrides: dict[str, str] | None, forced: str | None) -> Dataset:
+def _prepare(
+    raw: Raw, overrides: dict[str, str] | None, forced: str | None, remembered: Remembered | None
+) -> tuple[Raw, Decision, list[Msg], list[tuple[str, str]]]:
+    """Known layouts and the wide marketing layout, then the decision of kind and meanings."""
+    columns = [str(c) for c in raw.frame.columns]
+    notes: list[Msg] = []
+    layout = known_layout(columns)
+    fixed = layout_mapping(layout, columns) if layout else None
+    if layout:
+        notes.append(W.LAYOUT.format(layout=layout.name, source=layout.source))
+    decision = decide(raw.frame, overrides, forced, remembered, fixed)
+    wide: list[tuple[str, str]] = []
+    by_name = is_complete(decision.kind, covered_columns(decision.kind, set(decision.mapping.values())))
+    if forced in (None, "marketing") and not by_name and "channel" not in decision.ranked_mapping("marketing"):
+        wide = wide_spend_columns(raw.frame)
+    if wide:
+        melted = melt_wide(raw, wide)
+        totals = {c for c, canon in map_columns(columns, kind="marketing").items() if canon in _PER_PERIOD}
+        pinned = {WIDE_CHANNEL: "channel", WIDE_SPEND: "spend"} | (fixed or {})
+        candidate = decide(melted.frame, overrides, "marketing", remembered, pinned, blocked=totals)
+        if is_complete("marketing", set(candidate.mapping.values())):
+            raw, decision = melted, candidate
+            notes.append(W.WIDE_MARKETING.format(columns=", ".join(c for c, _ in wide)))
+            for d in decision.columns:
+                if d.source in totals:
+                    d.note = W.WIDE_TOTAL.format(canonical=map_columns([d.source], kind="marketing")[d.source])
+        else:
+            wide = []
+    return raw, decision, notes, wide
+
+
+_PER_PERIOD = ("revenue", "leads", "new_customers")
+
+
+def canonicalise(
+    raw: Raw,
+    name: str,
+    overrides: dict[str, str] | None,
+    forced: str | None,
+    remembered: Remembered | None = None,
+) -> Dataset:
     """Map, clean, convert and validate a raw table into a Dataset with its report."""
+    signature = header_signature([str(c) for c in raw.frame.columns])
+    source_columns = [str(c) for c in raw.frame.columns]
+    raw, decision, notes, wide = _prepare(raw, overrides, forced, remembered)
     columns = list(raw.frame.columns)
-    ranked = [] if forced else rank_kinds(columns, overrides, raw.frame.head(500))
-    kind, mapping = (forced, map_columns(columns, overrides, kind=forced)) if forced else ranked[0]
+    kind, mapping, ranked = decision.kind, dict(decision.mapping), decision.ranked
     missing = missing_required(kind, covered_columns(kind, set(mapping.values())))
     if not missing and not forced and not is_complete(kind, set(mapping.values())):
         missing = ["|".join(sorted(SIGNATURE[kind]))]
     if missing:
-        raise missing_columns(name, kind, missing, columns, mapping, forced is not None)
-    warnings = [*raw.warnings, *_override_warnings(name, overrides, columns, mapping)]
+        raise missing_columns(name, kind, missing, source_columns, mapping, forced is not None)
+    warnings = [*raw.warnings, *notes, *_override_warnings(name, overrides, source_columns, mapping)]
     near = next(
         (r for r in ranked if not is_complete(r[0], set(r[1].values())) and len(r[1]) > len(mapping)), None
     )
-    if near:  # e.g. orders without a date read as a customer list: say what would make it the other kind
+    if near and not wide:  # e.g. orders without a date read as a customer list: say what would make it the other kind
         warnings.append(near_miss(kind, *near))
     mapped = set(mapping.values())
-    rename = {c: (f"{c} (unmapped)" if c in mapped else c) for c in columns if c not in mapping}
+    own = set(kind_columns(kind)) | mapped  # an unused column named like one the tools read must not pass for it
+    rename = {c: (f"{c} (unmapped)" if c in own else c) for c in columns if c not in mapping}
     rename.update(mapping)
     unmapped = [rename[c] for c in columns if c not in mapping]
     source_of = {canon: src for src, canon in mapping.items()}
@@ -141,10 +195,13 @@ def canonicalise(raw: Raw, name: str, overrides: dict[str, str] | None, forced: 
         )
         frame = frame[~totals]
 
-    frame, ambiguous = convert(frame, mapped, raw, {rename[c] for c in raw.day_columns})
+    frame, ambiguous = convert(frame, mapped, raw, {rename[c] for c in raw.day_columns if c in rename})
     if not raw.typed:
         for col in unmapped:
             frame[col] = numeric_if_clean(frame[col])
+    frame, order_note = order_level_rows(frame, mapped)
+    if order_note is not None:
+        warnings.append(order_note)
     derived = kind == "transactions" and "revenue" not in mapped
     if derived:
         frame["revenue"] = pd.to_numeric(frame["quantity"], errors="coerce") * pd.to_numeric(
@@ -158,6 +215,7 @@ def canonicalise(raw: Raw, name: str, overrides: dict[str, str] | None, forced: 
         )
 
     valid, cases = _validate(frame, kind, derived)
+    decisions = {d.source: d for d in decision.columns}
     for col, n_bad in cases.groupby("column")["index"].nunique().items():
         if col not in required(kind) and n_bad > frame[col].notna().sum() / 2:
             # mostly unreadable: probably not what its name suggests; keep the column as it was
@@ -166,6 +224,10 @@ def canonicalise(raw: Raw, name: str, overrides: dict[str, str] | None, forced: 
             frame = frame.drop(columns=col).assign(**{keep_as: raw.frame.loc[frame.index, src]})
             unmapped.append(keep_as)
             del mapping[src]
+            if src in decisions:
+                d = decisions[src]
+                d.alternatives = [(str(col), d.confidence), *d.alternatives][:3]
+                d.canonical, d.how, d.confidence = None, "unused", 0.0
             cases = cases[cases["column"] != col]
             warnings.append(
                 Msg(
@@ -177,8 +239,17 @@ def canonicalise(raw: Raw, name: str, overrides: dict[str, str] | None, forced: 
     if valid is None and not cases.empty:
         bad = pd.Index(cases["index"].unique())
         reports = _bad_row_reports(cases, raw.line_of)
-        if len(bad) > len(frame) / 2:
+        unreadable = cases.loc[cases["check"].astype(str) != "not_nullable", "index"].nunique()
+        if unreadable > len(frame) / 2 or len(frame) - len(bad) < max(1, len(frame) / 10):
             raise too_many_bad(name, len(bad), len(frame), reports, mapping)
+        blank_counts = cases.loc[cases["check"].astype(str) == "not_nullable"].groupby("column")["index"].nunique()
+        for col, count in blank_counts.items():
+            if count > len(frame) / 2:
+                warnings.append(
+                    W.MANY_BLANK_REQUIRED.format(
+                        count=f"{count:,}", rows=f"{len(frame):,}", column=col, source=source_of.get(str(col), col)
+                    )
+                )
         dropped.extend(reports)
         frame = frame.drop(index=bad)
     frame = valid if valid is not None else SCHEMAS[kind].validate(frame, lazy=True, inplace=True)
@@ -186,17 +257,25 @@ def canonicalise(raw: Raw, name: str, overrides: dict[str, str] | None, forced: 
     for col in frame.columns:
         if frame[col].dtype == "boolean" and col in mapped and not frame[col].isna().any():
             frame[col] = frame[col].astype(bool)
+    computed, computed_notes = derive_amounts(frame, kind)
+    warnings += computed_notes
+    if derived:
+        computed = {"revenue": "quantity × unit_price", **computed}
+    if wide:
+        computed["channel"] = "the name of each spend column"
     warnings += _value_warnings(frame, raw.line_of, ambiguous)
+    warnings += _mapping_notes(kind, mapping, decision.columns, frame)
     future = future_date_warning(frame)
     if future is not None:
         warnings.append(future)
     frame.index = pd.RangeIndex(len(frame))
+    report_mapping, report_columns = _source_view(mapping, decision.columns, wide)
     report = IngestReport(
         filename=name,
         kind=kind,
         rows_read=rows_read,
         rows_kept=len(frame),
-        mapping=mapping,
+        mapping=report_mapping,
         encoding=raw.encoding,
         delimiter=raw.delimiter,
         sheet=raw.sheet,
@@ -204,8 +283,44 @@ def canonicalise(raw: Raw, name: str, overrides: dict[str, str] | None, forced: 
         unmapped=unmapped,
         dropped=dropped,
         warnings=warnings,
+        columns=report_columns,
+        derived=computed,
+        header_signature=signature,
     )
     return Dataset(kind, frame, [report])
+
+
+def _source_view(
+    mapping: dict[str, str], decisions: list[ColumnDecision], wide: list[tuple[str, str]]
+) -> tuple[dict[str, str], list[ColumnDecision]]:
+    """Mapping and decisions in the file's own columns (a wide layout's spend columns, not the melt's)."""
+    if not wide:
+        return dict(mapping), list(decisions)
+    out = {k: v for k, v in mapping.items() if k not in (WIDE_CHANNEL, WIDE_SPEND)}
+    cols = [d for d in decisions if d.source not in (WIDE_CHANNEL, WIDE_SPEND)]
+    for source, _ in wide:
+        out[source] = "spend"
+        cols.append(ColumnDecision(source, "spend", "layout", LAYOUT_CONFIDENCE))
+    return out, cols
+
+
+def _mapping_notes(
+    kind: str, mapping: dict[str, str], decisions: list[ColumnDecision], frame: pd.DataFrame
+) -> list[Msg]:
+    """Several region/product candidates, inferred and remembered meanings, missing customers, days late."""
+    notes = [m for c in ("region", "product") if (m := several_candidates(decisions, c)) is not None]
+    inferred = [f"{d.source} → {d.canonical} ({d.confidence:.0%})" for d in decisions if d.how == "content"]
+    if inferred:
+        notes.append(W.INFERRED.format(items=", ".join(inferred)))
+    remembered = [f"{d.source} → {d.canonical}" for d in decisions if d.how == "remembered"]
+    if remembered:
+        notes.append(W.REMEMBERED.format(items=", ".join(remembered)))
+    if kind == "transactions" and "customer_id" not in mapping.values():
+        notes.append(W.NO_CUSTOMER_ID)
+    check = days_late_check(frame)
+    if check is not None:
+        notes.append(check)
+    return notes
 
 
 def _value_warnings(

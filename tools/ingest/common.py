@@ -20,7 +20,7 @@ HEADER_SCAN = 20
 MAX_LISTED = 20
 
 CSV_EXTS = (".csv", ".txt", ".tsv")
-XLSX_EXTS = (".xlsx", ".xlsm")
+WORKBOOK_EXTS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 DELIMITERS = (",", "\t", ";", "|")
 
 NA = ["", "na", "n/a", "nan", "null", "none", "-", "--", "—", "–"]

@@ -18,9 +18,11 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from core.text import Msg
+from prompts import ingest as W
 from tools.errors import IngestError
 from tools.ingest.common import DELIMITERS, HEADER_SCAN, SAMPLE_BYTES, NotUtf8, Raw, listed, rows_text
 from tools.ingest.decode import decode, decode_head, textual, unicode_encoding
+from tools.ingest.header import two_line_header
 from tools.schemas import (
     KINDS,
     TEXT_DTYPE,
@@ -137,8 +139,9 @@ def _parse_csv(
         rows.append(row)
         ends.append(reader.line_num)
     index = find_header(rows, overrides) if rows else 0
-    names = column_names(rows[index] if rows else [])
-    header_end = ends[index] if rows else 0
+    header, last = two_line_header(rows, index) if rows else ([], 0)
+    names = column_names(header)
+    header_end = ends[last] if rows else 0
     offset = start
     for _ in range(header_end):
         offset = data.find(b"\n", offset) + 1
@@ -166,7 +169,10 @@ def _parse_csv(
             raise NotUtf8 from exc
         raw = rows_frame(*_csv_records(text, sep, header_end), names)
     raw.header_row, raw.encoding, raw.delimiter = header_end, encoding, sep
-    repeated = duplicate_header_warning(rows[index] if rows else [])
+    if last != index:
+        example = next((str(n) for n, h in zip(header, rows[index], strict=False) if n and n != h), "")
+        raw.warnings.append(W.TWO_LINE_HEADER.format(first=min(index, last) + 1, second=last + 1, example=example))
+    repeated = duplicate_header_warning(header)
     if repeated is not None:
         raw.warnings.append(repeated)
     return raw

@@ -10,41 +10,35 @@ import re
 from itertools import islice
 from pathlib import PurePath
 
-from tools.ingest.common import COMMON_CJK, CSV_EXTS, HEADER_SCAN, SAMPLE_BYTES, XLSX_EXTS, error
+from tools.ingest.common import COMMON_CJK, CSV_EXTS, HEADER_SCAN, SAMPLE_BYTES, WORKBOOK_EXTS, error
 from tools.schemas import (
     is_known_header,
 )
 
 
 def file_format(data: bytes, name: str) -> str:
-    """'csv' or 'xlsx' from the extension and the file's magic bytes; IngestError otherwise."""
+    """'csv' or 'workbook' (XLSX, XLSM, XLS, XLSB, ODS) from the extension and the magic bytes; IngestError
+    otherwise."""
     ext = PurePath(name).suffix.lower()
-    if ext == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise error(
-            "unsupported_format",
-            f"{name} is an old-style Excel .xls file (or a password-protected workbook), which cannot be "
-            "read. "
-            "Open it in Excel or WPS and save it as .xlsx or as CSV UTF-8, then upload it again.",
-            f"{name} 是旧版 Excel .xls 文件（或受密码保护的工作簿），无法读取。"
-            "请在 Excel 或 WPS 中另存为 .xlsx 或 CSV UTF-8 后重新上传。",
-        )
-    if data.startswith(b"PK\x03\x04") and ext in (*XLSX_EXTS, *CSV_EXTS):
-        return "xlsx"
-    if ext in XLSX_EXTS:
+    if data.startswith(b"\xd0\xcf\x11\xe0") and ext in (*WORKBOOK_EXTS, *CSV_EXTS):
+        return "workbook"  # legacy .xls (an OLE compound file), possibly renamed
+    if data.startswith(b"PK\x03\x04") and ext in (*WORKBOOK_EXTS, *CSV_EXTS):
+        return "workbook"
+    if ext in WORKBOOK_EXTS:
         raise error(
             "file_unreadable",
-            f"{name} is not a valid Excel workbook (the file is damaged or not really .xlsx). "
+            f"{name} is not a valid Excel workbook (the file is damaged or not really {ext}). "
             "Save it again from Excel as .xlsx, or export it as CSV.",
-            f"{name} 不是有效的 Excel 工作簿（文件损坏或并非真正的 .xlsx）。请在 Excel 中重新另存为 .xlsx，"
+            f"{name} 不是有效的 Excel 工作簿（文件损坏或并非真正的 {ext}）。请在 Excel 中重新另存为 .xlsx，"
             "或导出为 CSV。",
         )
     if ext not in CSV_EXTS:
         raise error(
             "unsupported_format",
             f"{name}: file type '{ext or 'none'}' is not supported. "
-            "Expected a CSV file (.csv, .txt, .tsv) or an Excel workbook (.xlsx).",
+            "Expected a CSV file (.csv, .txt, .tsv) or an Excel workbook (.xlsx, .xls).",
             f"{name}：不支持“{ext or '无扩展名'}”类型的文件。请上传 CSV（.csv、.txt、.tsv）或 Excel "
-            "工作簿（.xlsx）。",
+            "工作簿（.xlsx、.xls）。",
         )
     return "csv"
 

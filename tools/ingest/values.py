@@ -139,7 +139,9 @@ def _parse_date_strings(u: pd.Series, order: str) -> pd.Series:
         digits = out.isna() & u.str.fullmatch(r"\d{5}|\d{8}")
         if digits.any():
             out.loc[digits] = _dates_from_numbers(u[digits]).to_numpy()
-        named = out.isna() & u.str.contains(r"[a-zA-Z]") & u.str.contains(r"\d{4}")
+        named = out.isna() & u.str.contains(r"[a-zA-Z]") & (
+            u.str.contains(r"\d{4}") | u.str.match(r"^\d{1,2}[-/ ][A-Za-z]{3,9}\.?[-/ ]\d{2}$")  # 01-Aug-23
+        )
         if named.any():
             out.loc[named] = pd.to_datetime(
                 u[named], format="mixed", dayfirst=order == "dmy", errors="coerce"
