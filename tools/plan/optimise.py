@@ -27,14 +27,18 @@ gets the whole instance; above it, milp solves a *core*, with the gap proven for
    L = λ·b + Σ_s h_s, every feasible plan x satisfies Σ g_j x_j <= L - Σ_s π_s(x), where the
    penalty of a set's choice is π = h_s - d_j for candidate j and h_s for no action: L bounds the
    optimum, and a plan deviating from a set's cheapest choice pays that penalty.
-3. Core. Sets whose second-cheapest choice costs more than τ are fixed to their cheapest choice;
-   in the others only candidates with π <= τ stay; milp solves what is left with the limits minus
+3. Core. Sets whose second-cheapest choice costs more than τ are fixed to their cheapest choice
+   (τ starts at the 1,000th smallest such penalty, and grows until the fixed part fits the limits);
+   in the other sets only candidates with π <= τ stay; milp solves what is left with the limits minus
    the fixed part. Any plan outside the core pays at least π_min > τ, so the optimum is at most
-   U = max(bound of the core milp, L - π_min). When U exceeds (1 + gap) times the plan found, τ grows
-   to L - (1 + gap)·z and the core is solved again (at τ = ∞ the core is the whole instance).
+   U = max(bound of the core milp, L - π_min). While U exceeds (1 + gap) times the best plan z found:
+   if the LP over the core's sets gives prices with a lower L, the core is rebuilt around them;
+   otherwise τ grows towards L - (1 + gap)·z, which proves the gap in the next round (freeing at most
+   four times as many sets per round; at τ = ∞ the core is the whole instance).
 
-The reported ``bound`` is that U (or milp's dual bound for direct solves); ``gap`` = (bound - value) /
-value. No search of our own picks the plan: it is milp's solution of the core plus the fixed sets.
+The reported ``bound`` is the lowest such U (or milp's dual bound for direct solves); ``gap`` =
+(bound - value) / value. No search of our own picks the plan: it is milp's solution of the core plus
+the fixed sets, the best of the rounds.
 """
 
 from __future__ import annotations
@@ -173,9 +177,9 @@ def solve(
     ok = eligible(frame, gain, min_return)
     ok &= np.all(res.matrix <= res.limits[:, None] * (1 + _TOL), axis=0)
     idx = np.flatnonzero(ok)
-    groups, n_groups = pd.factorize(frame["group"].to_numpy()[idx])
+    groups, group_names = pd.factorize(frame["group"].to_numpy()[idx])
     customers = pd.factorize(frame["customer_id"].to_numpy()[idx])[0]
-    sets = pd.factorize(customers.astype(np.int64) * max(len(n_groups), 1) + groups)[0]
+    sets = pd.factorize(customers.astype(np.int64) * max(len(group_names), 1) + groups)[0]
     order = np.argsort(sets, kind="stable")
     idx, sets = idx[order], sets[order]
     problem = _Problem(frame[gain].to_numpy(dtype=float)[idx], res.matrix[:, idx], res.limits, sets)
