@@ -20,30 +20,40 @@ from tools.plan.plan import FACT_NAMES, PLAN_COLUMNS, make_plan, plan_resources
 
 
 def hand_candidates() -> Candidates:
-    """Six customers, one candidate each (budget 10, 3 account manager hours, min_return 1.2).
+    """Seven customers, one candidate each (budget 10, 3 account manager hours, min_return 1.2).
 
     c1 gain 9, cost 6, 2 h; c2 gain -5; c3 gain 4, cost 4 (4 < 1.2 x 4); c4 gain 8, cost 6, 0 h;
-    c5 gain 3, cost 0, 2 h; c6 gain 2, cost 1, 2 h. Eligible: c1, c4, c5, c6. Feasible pairs: c1 with
-    c4 costs 12; c1, c5 or c6 together need 4 h; so the best plans are c4 + c5 = 11 (cost 6, 2 h),
-    c4 + c6 = 10, c1 alone = 9: the optimum is c4 + c5. Left: 4 money and 1 hour, so c1 is left out
-    for the budget (6 > 4), c6 for capacity (2 h > 1 h).
+    c5 gain 3, cost 0, 2 h; c6 gain 2, cost 1, 2 h; c7 gain 7.5, cost 5, 0 h. Eligible: c1, c4-c7.
+    c1 + c4, c4 + c7 and c1 + c7 cost over 10; c1, c5 and c6 need 2 h each, so at most one of them:
+    the best plans are c4 + c5 = 11 (cost 6, 2 h), c7 + c5 = 10.5, c4 + c6 = 10, c1 = 9. The plan
+    c4 + c5 leaves 4 money and 1 hour: c1 fits neither (its hours are the more used-up limit, 2 of 3,
+    against 6 of 10 of the budget: capacity), c6 does not fit the hour (capacity), c7 not the money
+    (budget).
     """
-    gains = [9.0, -5.0, 4.0, 8.0, 3.0, 2.0]
+    gains = [9.0, -5.0, 4.0, 8.0, 3.0, 2.0, 7.5]
     frame = pd.DataFrame(
         {
-            "customer_id": [f"c{i}" for i in range(1, 7)],
-            "action": ["call", "call", "mail", "review", "call", "mail"],
-            "family": ["retention", "retention", "retention", "service", "retention", "collections"],
-            "group": ["relationship"] * 5 + ["receivables"],
-            "owner_role": ["account_manager"] * 5 + ["collector"],
-            "cost": [6.0, 2.0, 4.0, 6.0, 0.0, 1.0],
-            "hours": [2.0, 1.0, 0.0, 0.0, 2.0, 2.0],
+            "customer_id": [f"c{i}" for i in range(1, 8)],
+            "action": ["call", "call", "mail", "review", "call", "mail", "reprice"],
+            "family": [
+                "retention",
+                "retention",
+                "retention",
+                "service",
+                "retention",
+                "collections",
+                "pricing",
+            ],
+            "group": ["relationship"] * 5 + ["receivables", "relationship"],
+            "owner_role": ["account_manager"] * 5 + ["collector", "account_manager"],
+            "cost": [6.0, 2.0, 4.0, 6.0, 0.0, 1.0, 5.0],
+            "hours": [2.0, 1.0, 0.0, 0.0, 2.0, 2.0, 0.0],
             "value_at_stake": 0.0,
             "gain_low": [g - 1 for g in gains],
             "gain_mid": gains,
             "gain_high": [g + 2 for g in gains],
             "why": "test|hand",
-            "hours_account_manager": [2.0, 1.0, 0.0, 0.0, 2.0, 2.0],
+            "hours_account_manager": [2.0, 1.0, 0.0, 0.0, 2.0, 2.0, 0.0],
         }
     )
     return Candidates(frame, pd.DataFrame(columns=["action", "reason", "customers"]), ("account_manager",))
@@ -51,10 +61,10 @@ def hand_candidates() -> Candidates:
 
 HAND_VALUES = pd.DataFrame(
     {
-        "customer_id": [f"c{i}" for i in range(1, 7)],
-        # revenue order c1 > c4 > c6 > c5 > c3 > c2; churn order c5 > c6 > c4 > c3 > c2 > c1
-        "revenue": [600.0, 100.0, 200.0, 500.0, 300.0, 400.0],
-        "churn_probability": [0.1, 0.3, 0.4, 0.5, 0.9, 0.7],
+        "customer_id": [f"c{i}" for i in range(1, 8)],
+        # revenue order c1 > c4 > c6 > c5 > c3 > c2 > c7; churn order c5 > c6 > c4 > c3 > c2 > c1 > c7
+        "revenue": [600.0, 100.0, 200.0, 500.0, 300.0, 400.0, 50.0],
+        "churn_probability": [0.1, 0.3, 0.4, 0.5, 0.9, 0.7, 0.05],
     }
 )
 
@@ -80,9 +90,9 @@ def test_plan_table_and_facts(hand_plan):
         "expected_gain": 11.0,
         "expected_gain_low": 9.0,
         "expected_gain_high": 15.0,
-        # revenue first: c1 (6, 2 h) leaves 4 and 1 h; c4 needs 6, c6 and c5 2 h: 9
+        # revenue first: c1 (6, 2 h) leaves 4 and 1 h; c4 and c7 need 6 and 5, c6 and c5 2 h: 9
         "naive_revenue_first_gain": 9.0,
-        # risk first: c5 (0, 2 h), c6 needs 2 h of the 1 left, c4 (6, 0 h), c1 needs 6 of the 4 left: 11
+        # risk first: c5 (0, 2 h), c6 needs 2 h of the 1 left, c4 (6, 0 h), c1 and c7 need 6 and 5 of 4: 11
         "naive_risk_first_gain": 11.0,
     }
     assert hand_plan.solution.status == "optimal"
@@ -93,18 +103,24 @@ def test_plan_table_and_facts(hand_plan):
 
 def test_left_out_reasons(hand_plan):
     reasons = dict(zip(hand_plan.left_out["customer_id"], hand_plan.left_out["reason"], strict=True))
-    assert reasons == {"c1": "budget", "c2": "negative_return", "c3": "below_min_return", "c6": "capacity"}
+    assert reasons == {
+        "c1": "capacity",
+        "c2": "negative_return",
+        "c3": "below_min_return",
+        "c6": "capacity",
+        "c7": "budget",
+    }
     row = hand_plan.left_out.set_index("customer_id").loc["c1"]
     assert (row["action"], row["expected_gain"], row["cost"]) == ("call", 9.0, 6.0)
 
 
 def test_sensitivity_reoptimises_on_both_ends(hand_plan):
     s = hand_plan.sensitivity.set_index("scenario")
-    # low end (gains - 1): c1 8, c4 7, c5 2, c6 1; c4 (7 < 1.2 x 6) and c6 (1 < 1.2 x 1) fall below
-    # the minimum return, c1 and c5 need 4 h together: c1 alone, 8, shares no action with the plan
-    assert s.loc["low", "expected_gain"] == 8.0 and s.loc["low", "same_actions_share"] == 0.0
-    # high end (gains + 2): c1 11, c3 6 (now >= 1.2 x 4), c4 10, c5 5, c6 4: c3 + c4 cost 10 and no
-    # hours, c5 adds 2 h: 21 (c1 + c4 would cost 12); both planned actions stay
+    # low end (gains - 1): c1 8, c4 7, c5 2, c6 1, c7 6.5; c4 (7 < 1.2 x 6) and c6 (1 < 1.2 x 1) fall
+    # below the minimum return; c1 + c7 cost 11, c1 + c5 need 4 h: c7 + c5 = 8.5 keeps c5 of the plan
+    assert s.loc["low", "expected_gain"] == 8.5 and s.loc["low", "same_actions_share"] == 0.5
+    # high end (gains + 2): c1 11, c3 6 (now >= 1.2 x 4), c4 10, c5 5, c6 4, c7 9.5: c3 + c4 cost 10
+    # and no hours, c5 adds 2 h: 21 (c7 + c3 + c5 = 20.5, c1 + c4 would cost 12); both actions stay
     assert s.loc["high", "expected_gain"] == 21.0 and s.loc["high", "same_actions_share"] == 1.0
     assert s.loc["high", "customers_planned"] == 3
 

@@ -44,7 +44,7 @@ of the family is missing (``missing_<column>``); ``Candidates.skipped`` counts b
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -294,7 +294,9 @@ def _rows(
     return out
 
 
-def _benefit(frame: pd.DataFrame, econ: Economics, h: float, loss_rates: Mapping[str, float]):
+def _benefit(
+    frame: pd.DataFrame, econ: Economics, h: float, loss_rates: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray, Callable[[float], np.ndarray]]:
     """(value at stake, the value term named in ``why``, benefit as a function of the effect e)."""
     if econ.family == "retention":
         use_clv = (econ.value_basis == "clv") & frame["clv"].notna().to_numpy()

@@ -8,9 +8,10 @@
   capacity_hours are None when unlimited; capacity_hours is the pool, or the sum of the role limits.
 - ``left_out``: per customer and group with candidates but no planned action, the best candidate and
   why it was not planned: ``negative_return`` (no candidate with expected gain > 0),
-  ``below_min_return`` (none with gain >= min_return x cost), ``budget`` (its cost exceeds the
-  budget the plan leaves unspent), ``capacity`` (its hours exceed the hours left of a limited role or
-  pool), ``within_gap`` (it would fit: possible only on large instances solved within the MIP gap).
+  ``below_min_return`` (none with gain >= min_return x cost), else ``budget`` or ``capacity``: the
+  limit that stops its best candidate (of the limits it does not fit into what the plan leaves, the
+  one the plan uses up most; when it fits, which within the MIP gap of a large instance happens for
+  the last scraps, of the limits it needs); ``within_gap`` when it needs no limited resource at all.
 - ``skipped``: customers without a candidate per action (not targeted, missing inputs).
 - ``hours``: per role the planned hours and its limit (None: not limited; "hours" is the pool when
   capacity is one number). planned_hours counts every role, capacity_hours only the limited ones.
@@ -147,7 +148,9 @@ def make_plan(
     naive = {}
     for name, column in NAIVE_ORDERS.items():
         priority = (
-            pd.Series(values[column].to_numpy(), index=ids) if column in values.columns else pd.Series()
+            pd.Series(values[column].to_numpy(), index=ids)
+            if column in values.columns
+            else pd.Series(dtype=float)
         )
         naive[name] = plan_table(frame, greedy(frame, priority, **kw))
     top = CURVE_REACH * (budget if budget is not None else float(table["cost"].sum()))
@@ -251,14 +254,23 @@ def left_out(
     res = limits(frame, budget, capacity)
     planned = np.zeros(len(frame), dtype=bool)
     planned[chosen] = True
-    left = res.limits - res.matrix[:, planned].sum(axis=1)
+    used = res.matrix[:, planned].sum(axis=1)
+    usage = np.divide(used, res.limits, out=np.ones_like(used), where=res.limits > 0)
+    # per candidate the limit that stops it: of those it does not fit (else of those it needs), the
+    # one the plan uses up most; -1 when it needs no limited resource
+    needs = res.matrix > 0
+    over = res.matrix > (res.limits - used)[:, None] + 1e-9 * np.maximum(res.limits[:, None], 1.0)
+    candidates_of = np.where(over.any(axis=0), over, needs)
+    tightest = np.full(len(frame), -1)
+    if len(res.names):
+        score = np.where(candidates_of, usage[:, None], -1.0)
+        tightest = np.where(needs.any(axis=0), np.argmax(score, axis=0), -1)
+    is_budget = np.array([name == "budget" for name in res.names] + [False], dtype=bool)
     work = frame[["customer_id", "group", "action", "gain_mid", "cost", "hours"]].copy()
     work["positive"] = work["gain_mid"].to_numpy() > 0
     work["eligible"] = eligible(frame, "gain_mid", min_return)
-    blocks = res.matrix > left[:, None] + 1e-9 * np.maximum(res.limits[:, None], 1.0)
-    is_budget = np.array([name == "budget" for name in res.names], dtype=bool)
-    work["budget_blocks"] = blocks[is_budget].any(axis=0)
-    work["capacity_blocks"] = blocks[~is_budget].any(axis=0)
+    work["limited"] = tightest >= 0
+    work["budget_stops"] = is_budget[tightest]
     keys = ["customer_id", "group"]
     done = work.loc[planned, keys].drop_duplicates()
     work = work.merge(done.assign(_done=True), on=keys, how="left")
@@ -267,9 +279,9 @@ def left_out(
     work = work.sort_values(["eligible", "gain_mid"], ascending=[False, False], kind="stable")
     best = work.drop_duplicates(keys).copy()
     best["reason"] = np.select(
-        [~best["positive"], ~best["eligible"], best["budget_blocks"], best["capacity_blocks"]],
-        ["negative_return", "below_min_return", "budget", "capacity"],
-        default="within_gap",
+        [~best["positive"], ~best["eligible"], ~best["limited"], best["budget_stops"]],
+        ["negative_return", "below_min_return", "within_gap", "budget"],
+        default="capacity",
     )
     best = best.rename(columns={"gain_mid": "expected_gain"})
     columns = ["customer_id", "group", "action", "expected_gain", "cost", "hours", "reason"]
