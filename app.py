@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,11 @@ from agent import settings as settings_mod
 from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
 from agent.memory import IdleReleaser
-from agent.security import caps, files, render, shutdown, uploads, wiring
+from agent.security import files, render, shutdown, uploads, wiring
 from agent.session import Session
 from core.text import Lang
 from prompts import answers as T
+from tools.errors import UserFacingError
 from tools.ingest import read_tables
 
 log = logging.getLogger("custfin.app")
@@ -446,7 +448,59 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
     except Exception as exc:
         await say_sorry(exc)
         return
-    await deliver(cl.Message(content=report))
+    await deliver(cl.Message(content=report, actions=mapping_actions(session, outcome.choices(), lang)))
+
+
+MAX_BUTTONS = 6  # one-click mapping corrections offered under an upload report
+
+
+def mapping_actions(session: Session, choices: list, lang: Lang) -> list[cl.Action]:
+    """One button per likely alternative meaning of a column; the session keeps what was offered, so a
+    click names an offer by number and never carries a mapping of its own."""
+    offered = choices[:MAX_BUTTONS]
+    session.offered_choices = offered
+    return [
+        cl.Action(name="mapping_choice", payload={"number": i}, label=c.label.get(lang))
+        for i, c in enumerate(offered, start=1)
+    ]
+
+
+def clarify_actions(answer: Answer) -> list[cl.Action]:
+    """One button per option of a clarifying question (a typed number works too)."""
+    options = (answer.clarify or {}).get("options", [])
+    return [
+        cl.Action(name="clarify_pick", payload={"number": i}, label=f"{i}. {o['label']}")
+        for i, o in enumerate(options, start=1)
+    ]
+
+
+@cl.action_callback("clarify_pick")
+async def on_clarify_pick(action: cl.Action) -> None:
+    session = await get_session()
+    number = int((action.payload or {}).get("number") or 0)
+    await respond(session, lambda: engine.pick(session, number, session.language))
+
+
+@cl.action_callback("mapping_choice")
+async def on_mapping_choice(action: cl.Action) -> None:
+    session = await get_session()
+    number = int((action.payload or {}).get("number") or 0)
+    lang = session.language
+    offered = session.offered_choices
+    if not 1 <= number <= len(offered):
+        await deliver(cl.Message(content=T.CHOICE_GONE.get(lang)))
+        return
+    choice = offered[number - 1]
+    try:
+        outcomes = await uploads.in_upload_thread(session.choose, choice)
+        await save_conversation(session)
+        text = compose.correction_answer(choice.label.get(lang), lang, outcomes).markdown
+    except UserFacingError as exc:
+        text = exc.message(lang)
+    except Exception as exc:
+        await say_sorry(exc)
+        return
+    await deliver(cl.Message(content=text))
 
 
 async def answer_question(session: Session, question: str) -> None:
@@ -459,8 +513,21 @@ async def answer_question(session: Session, question: str) -> None:
             started = True
             cl.run_sync(streamed.stream_token(token))
 
+    await respond(
+        session, lambda: engine.answer(question, session, session.engine, None, on_token), streamed, lambda: started
+    )
+
+
+async def respond(
+    session: Session,
+    produce: Callable[[], Answer],
+    streamed: cl.Message | None = None,
+    was_streamed: Callable[[], bool] = lambda: False,
+) -> None:
+    """Compute an answer on a worker thread (a question, or a clicked option), show its tool steps,
+    then the answer with its table, chart and any clarifying buttons."""
     try:
-        result = await asyncio.to_thread(engine.answer, question, session, session.engine, None, on_token)
+        result = await asyncio.to_thread(produce)
         lang = result.language
         for run in result.runs:
             async with cl.Step(name=run.tool, type="tool", show_input="json") as step:
@@ -468,19 +535,16 @@ async def answer_question(session: Session, question: str) -> None:
                 step.output = render.inert(compose.step_text(run, lang))
                 step.is_error = run.error is not None
         content, elements = await asyncio.to_thread(render_answer, result)
-        capped = caps.cap_note(question, result)  # "top 100000000" says what was listed instead
-        if capped is not None:
-            content += f"\n\n- {capped.get(lang)}"
         await forget_files(session, result.removed_files)
         await save_conversation(session)
     except Exception as exc:
         await say_sorry(exc)
         return
-    if started:  # replace the streamed draft with the checked answer (numbers verified, ids restored)
-        streamed.content, streamed.elements = content, elements
+    if streamed is not None and was_streamed():  # the checked answer replaces the streamed draft
+        streamed.content, streamed.elements, streamed.actions = content, elements, clarify_actions(result)
         await deliver(streamed, update=True)
         return
-    await deliver(cl.Message(content=content, elements=elements))
+    await deliver(cl.Message(content=content, elements=elements, actions=clarify_actions(result)))
 
 
 def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:

@@ -47,7 +47,20 @@ class Answer:
     error: UserFacingError | None = None
     internal_error: bool = False
     removed_files: list[str] = field(default_factory=list)  # uploads deleted by this turn (app persists)
+    understood: str = ""  # the first line: what was understood and computed (agent/understood.py)
+    not_applied: list[dict[str, Any]] = field(default_factory=list)  # recognised, not applied, and why
+    clarify: dict[str, Any] | None = None  # the question asked back: {"question", "options": [...]}
+    combined: ToolResult | None = None  # the runs side by side (a comparison), shown instead of the last
+
+    @property
+    def body(self) -> str:
+        """The answer after its first line (what was understood)."""
+        if self.understood and self.markdown.startswith(self.understood):
+            return self.markdown[len(self.understood) :].lstrip("\n")
+        return self.markdown
 
     @property
     def result(self) -> ToolResult | None:
+        if self.combined is not None:
+            return self.combined
         return self.runs[-1].result if self.runs else None

@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="Answer a question ('-' reads one question per line from stdin).")
     ask.add_argument("question")
     ask.add_argument("--engine", choices=["auto", "offline", "model"], default="auto")
+    ask.add_argument(
+        "--pick", type=int, metavar="N", help="When the question is asked back, answer it with option N (1-based)."
+    )
     data_options(ask)
 
     tool = sub.add_parser("tool", help="Run one tool with JSON arguments, or --list the registry.")
@@ -157,9 +160,17 @@ def _ask(args: argparse.Namespace) -> int:
 
     session = _session(args)
     if args.question != "-":
-        return _print_answer(
-            engine.answer(args.question, session, args.engine, args.lang), args.json, args.full
-        )
+        answer = engine.answer(args.question, session, args.engine, args.lang)
+        if args.pick is not None and answer.clarify is not None:
+            count = len(answer.clarify["options"])
+            if not 1 <= args.pick <= count:
+                raise CliError(
+                    Msg(f"--pick {args.pick}: the question offered options 1 to {count}.",
+                        f"--pick {args.pick}：该问题只提供了第 1 至 {count} 项。"),
+                    code="bad_arguments",
+                )  # fmt: skip
+            answer = engine.pick(session, args.pick, answer.language)
+        return _print_answer(answer, args.json, args.full)
     worst = EXIT_OK
     for line in sys.stdin:
         question = line.strip()

@@ -456,7 +456,11 @@ def answer_to_json(answer: Answer, full: bool = False) -> dict[str, Any]:
         "method": None,
         "recommendations": answer.recommendations,
         "warnings": answer.warnings,
+        "understood": answer.understood,
+        "not_applied": answer.not_applied,
     }
+    if answer.clarify is not None:
+        out["clarify"] = answer.clarify
     if result is not None:
         m = result.method
         out["facts"] = {k: json_value(v) for k, v in result.facts.items()}

@@ -12,9 +12,10 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from agent import compose, ratelimit, run, understand
+from agent import asking, comparison, compose, ratelimit, run, understand, understood
 from agent.answer import Answer
 from agent.session import Session
+from agent.understand.pick import pick as picked
 from core.text import Lang, Msg
 from prompts import answers as T
 from prompts import llm as P
@@ -50,6 +51,12 @@ def answer(
         except ratelimit.RateLimited as exc:
             return Answer(question[:200], language, exc.message(language), error=exc)
     session.language = language
+    pending = session.pending_clarify
+    session.pending_clarify = None
+    if pending is not None:  # a reply to the options just offered ("2", "第二个")
+        number = picked(question, len(pending.options))
+        if number is not None:
+            return pick(session, number, language, pending)
     intent = understand.parse(question, session.context())
     if intent.removal is not None:  # deleting data is decided here, never by a model
         result = _remove(question, session, intent.removal, language)
@@ -67,21 +74,91 @@ def answer(
 
 def run_tool(session: Session, tool: str, arguments: dict[str, Any] | None, language: Lang) -> Answer:
     """Run one registered tool (``custfin tool``) and compose its answer."""
-    return compose.tool_answer("", language, session, run.run_tool(session, tool, arguments))
+    done = run.run_tool(session, tool, arguments)
+    return _understood(compose.tool_answer("", language, session, done), language)
+
+
+def pick(
+    session: Session, number: int, language: Lang, offered: understand.Clarification | None = None
+) -> Answer:
+    """Answer a clarifying question with its option ``number`` (1-based): a button, a typed reply, or
+    the CLI's ``--pick N``; the options are the ones last offered unless ``offered`` is given."""
+    offered = offered or session.pending_clarify
+    session.pending_clarify = None
+    if offered is None or not 1 <= number <= len(offered.options):
+        count = len(offered.options) if offered else 0
+        return Answer(str(number), language, T.NO_SUCH_OPTION.format(number=number, count=count).get(language))
+    option = offered.options[number - 1]
+    question = option.label.get(language)
+    if option.tool is None:
+        return _understood(compose.help_answer(question, language), language)
+    intent = understand.Intent(option.tool, dict(option.arguments), language)
+    return _answer_offline(question, session, intent, language, [])
 
 
 def _answer_offline(
     question: str, session: Session, intent: understand.Intent, language: Lang, warnings: list[Msg]
 ) -> Answer:
     """The offline question engine's answer (also the fallback when a model endpoint fails)."""
+    if intent.out_of_scope:
+        answer = _with_notes(asking.out_of_scope_answer(question, language, session), warnings)
+        return _understood(answer, language, intent, heading=understood.W.OUT_OF_SCOPE)
+    if intent.clarify is not None:
+        session.pending_clarify = intent.clarify
+        answer = _with_notes(asking.clarify_answer(question, language, intent.clarify), warnings)
+        return _understood(answer, language, intent, heading=understood.W.UNSURE)
     if intent.tool is None:
-        return compose.help_answer(question, language, warnings)
+        return _understood(compose.help_answer(question, language, warnings), language, intent)
     if intent.tool == "recommend_actions":
         named = list(intent.arguments.get("findings") or [])
         runs = run.run_recommendations(question, session, named, intent.arguments)
-        return compose.recommendation_answer(question, language, session, runs, warnings)
+        answer = compose.recommendation_answer(question, language, session, runs, warnings)
+        return _understood(answer, language, intent, shown=answer.runs[-1:])
+    if intent.compare:
+        (attribute, values), = intent.compare.items()
+        runs = [run.run_tool(session, intent.tool, _one_value(intent.arguments, attribute, v)) for v in values]
+        answer = comparison.comparison_answer(question, language, session, runs, attribute, values, warnings)
+        return _understood(answer, language, intent)
     done = run.run_tool(session, intent.tool, intent.arguments)
-    return compose.tool_answer(question, language, session, done, warnings)
+    return _understood(compose.tool_answer(question, language, session, done, warnings), language, intent)
+
+
+def _with_notes(answer: Answer, warnings: list[Msg]) -> Answer:
+    if warnings:
+        answer.markdown += "\n\n" + compose.notes_markdown(warnings, answer.language)
+        answer.warnings += [w.get(answer.language) for w in warnings]
+    return answer
+
+
+def _one_value(arguments: dict[str, Any], attribute: str, value: str) -> dict[str, Any]:
+    """The call's arguments restricted to one value of the compared attribute."""
+    filters = dict(arguments.get("filters") or {})
+    filters[attribute] = [value]
+    return {**arguments, "filters": filters}
+
+
+def _understood(
+    answer: Answer,
+    language: Lang,
+    intent: understand.Intent | None = None,
+    *,
+    heading: Msg | None = None,
+    shown: list | None = None,
+) -> Answer:
+    """Start the answer with what was understood and computed, and what was not applied (the
+    contract: a stated part is never dropped silently); the same in ``answer.understood`` and
+    ``answer.not_applied`` for the CLI JSON."""
+    runs = answer.runs if shown is None else shown
+    items = intent.not_applied if intent is not None else []
+    stated = intent.arguments if intent is not None else None
+    compare = intent.compare if intent is not None else None
+    unsure = intent is not None and intent.tool is not None and intent.confidence < understand.ANSWER_AT
+    answer.understood = understood.line(
+        runs, items, language, stated=stated, compare=compare, heading=heading, unsure=unsure
+    )
+    answer.not_applied = understood.not_applied_json(items, runs, language)
+    answer.markdown = f"{answer.understood}\n\n{answer.markdown}" if answer.markdown else answer.understood
+    return answer
 
 
 def _answer_with_model(
@@ -112,11 +189,12 @@ def _answer_with_model(
         reason = P.REASONS[failure.reason].format(**failure.details).get(language)
         fallback = _answer_offline(question, session, intent, language, warnings)
         note = P.FALLBACK.format(reason=reason).get(language)
-        fallback.markdown = f"{note}\n\n{fallback.markdown}"
+        rest = fallback.markdown.removeprefix(fallback.understood).lstrip("\n")
+        fallback.markdown = f"{fallback.understood}\n\n{note}\n\n{rest}"
         fallback.warnings.insert(0, note)
         return fallback
     notes = turn.notes + [w.get(language) for w in warnings]
-    return compose.model_answer(question, language, session, turn.text, turn.runs, notes)
+    return _understood(compose.model_answer(question, language, session, turn.text, turn.runs, notes), language)
 
 
 def _correct(question: str, session: Session, correction: understand.Correction, language: Lang) -> Answer:
@@ -124,7 +202,8 @@ def _correct(question: str, session: Session, correction: understand.Correction,
         outcomes = session.correct(correction)
     except UserFacingError as exc:
         return Answer(question, language, exc.message(language), error=exc)
-    return compose.correction_answer(question, language, outcomes)
+    heading = understood.W.CORRECTION.format(file=correction.file or "-")
+    return _understood(compose.correction_answer(question, language, outcomes), language, heading=heading)
 
 
 def _remove(question: str, session: Session, removal: understand.Removal, language: Lang) -> Answer:
@@ -134,4 +213,5 @@ def _remove(question: str, session: Session, removal: understand.Removal, langua
     except UserFacingError as exc:
         return Answer(question, language, exc.message(language), error=exc)
     names = list(dict.fromkeys(f.filename for f in removed))
-    return compose.removal_answer(question, language, session, names)
+    answer = compose.removal_answer(question, language, session, names)
+    return _understood(answer, language, heading=understood.W.REMOVAL)

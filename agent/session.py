@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from agent import settings as settings_mod
-from agent.understand import Context, Correction, Removal
+from agent.understand import Clarification, Context, Correction, Removal
 from core.text import Lang, Msg
 from prompts import removal as VR
 from tools.bundle import Dataset, DatasetBundle, DroppedRows, IngestReport
@@ -156,6 +156,8 @@ class Session:
         self.mapping_memory: MappingMemory | None = None
         self.last_tool: str | None = None
         self.last_arguments: dict[str, Any] = {}
+        self.pending_clarify: Clarification | None = None  # the options last offered (a reply can pick one)
+        self.offered_choices: list[MappingChoice] = []  # one-click mapping corrections last offered (buttons)
         self.findings: list = []
         self.known_findings: dict[str, Any] = {}  # finding name -> latest Finding, across tools run
         # Engine choice (chat settings may change it) and the language-model conversation state.
@@ -303,6 +305,7 @@ class Session:
         """Drop follow-up context (new data, or a batch line that must stand alone)."""
         self.last_tool, self.last_arguments, self.findings = None, {}, []
         self.known_findings = {}
+        self.pending_clarify = None
 
     def restore_files(self, files: Iterable[LoadedFile]) -> None:
         """Load files saved from an earlier session (agent/persistence.py) in place of the current data."""

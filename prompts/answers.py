@@ -100,3 +100,13 @@ TABLE_TRUNCATED = Msg(
     "Table *{title}*: showing the first {shown:,} of {total:,} rows; `{file}` has them all.",
     "表格《{title}》：显示前 {shown:,} 行，共 {total:,} 行；`{file}` 包含全部行。",
 )
+
+NO_SUCH_OPTION = Msg(
+    "There is no option {number} to pick ({count} were offered). Ask the question again.",
+    "没有可选的第 {number} 项（共提供了 {count} 项）。请重新提问。",
+)
+CHOICE_GONE = Msg(
+    "That choice is no longer on offer (a newer upload replaced it). Say the correction in a sentence, "
+    "e.g. \"treat 'Market' as region\".",
+    "该选项已失效（已有更新的上传）。请用一句话说明更正，例如“把 Market 当作 region”。",
+)

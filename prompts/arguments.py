@@ -261,6 +261,10 @@ COMPARE_WORDS: list[str] = [
 # Why a recognised part of a question was not applied (named in the answer's first line).
 NOT_TAKEN = Msg("{analysis} has no such setting", "{analysis}没有这项设置")
 VALUE_NOT_OFFERED = Msg("{analysis} does not offer {value}", "{analysis}不支持“{value}”")
+COUNT_CAPPED = Msg(
+    "an answer lists at most {cap:,} rows, so {default} are shown",
+    "每次回答最多列出 {cap:,} 行，因此显示 {default} 行",
+)
 NO_FILTERS = Msg("{analysis} does not restrict customers", "{analysis}不支持筛选客户")
 NO_HORIZON = Msg(
     "{analysis} describes what has happened, so it has no forecast horizon",
@@ -273,3 +277,7 @@ NO_COMPARISON = Msg(
 # A value right after one of these is excluded, not filtered on ("non-manufacturing", "除了华东"): such a
 # value is left out (an exclusion filter is not offered).
 NEGATION_BEFORE: list[str] = ["non", "non-", "not", "except", "excluding", "other than", "without", "非", "除了", "除", "不含", "不包括", "排除"]
+
+# Words joining two values of one attribute ("segment A vs B", "A和C类"): the second short value counts too
+VALUE_JOINERS_EN = ("vs", "vs.", "versus", "and", "or", "against", "compared with", "compared to", "to", "&", ",")
+VALUE_JOINERS_ZH = ("和", "与", "跟", "及", "或", "对比", "比", "、", "vs", "和类", "类和", "类与", "类、", "级和", "级与")

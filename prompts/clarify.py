@@ -17,3 +17,9 @@ OUT_OF_SCOPE = Msg(
     "我没有市场、新闻或一般性信息，也不写信件或代码。",
 )
 YOU_CAN_ASK = Msg("You could ask, for example:", "例如，您可以问：")
+
+# A reply that picks an option by its place (agent/understand/pick.py); digits are read directly
+ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+}  # fmt: skip
+SOMETHING_ELSE = Msg("something else (see what can be asked)", "其他（查看可以问什么）")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from tools.filters import Filters
 
@@ -15,9 +15,23 @@ Dimension = Literal[
 ]
 #: A customer snapshot's own attributes (a customers table with a churn flag and no dates).
 SnapshotDimension = Literal["contract", "tenure", "monthly_charges", "total_charges"]
-#: What the churn, survival and CLV tools group by: a dimension, a snapshot attribute, or on a snapshot any
-#: other column of the customers table as named in the file (numbers are banded).
-CustomerGroup = Dimension | SnapshotDimension | str
+#: The dimensions that describe a customer (not a period): what per-customer results are grouped by.
+CustomerDimension = Literal["segment", "region", "industry", "product", "channel", "acquisition_channel"]
+PERIOD_NAMES = ("month", "quarter", "year")
+
+
+def _not_a_period(name: str) -> str:
+    if name.strip().lower() in PERIOD_NAMES:
+        raise ValueError(f"'{name}' is a period, not an attribute of the customer")
+    return name
+
+
+#: On a snapshot, any other column of the customers table as named in the file (numbers are banded).
+SnapshotColumn = Annotated[str, AfterValidator(_not_a_period)]
+#: What the churn-risk and CLV tools group their per-customer results by.
+CustomerGroup = CustomerDimension | SnapshotDimension | SnapshotColumn
+#: What churn_trend and customer_survival group by: also periods (of events, or signup cohorts).
+CustomerOrPeriodGroup = Dimension | SnapshotDimension | SnapshotColumn
 #: The description of a CustomerGroup field (the snapshot half; each tool states its dimensions first).
 SNAPSHOT_GROUP_HELP = (
     " On a customer snapshot (churn flag, no dates): contract, tenure (bands in months), monthly_charges, "

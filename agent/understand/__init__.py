@@ -37,7 +37,7 @@ import re
 
 from agent.understand import classifier
 from agent.understand.analysis import analyse
-from agent.understand.choose import choose
+from agent.understand.choose import ANSWER_AT, choose
 from agent.understand.corrections import parse_correction
 from agent.understand.decide import decide_intent
 from agent.understand.evidence import evidence
@@ -52,14 +52,19 @@ from agent.understand.text import (
     normalise,
     phrase_key,
 )
-from agent.understand.types import Context, Correction, Intent, Removal
+from agent.understand.types import Clarification, Context, Correction, Intent, NotApplied, Option, Removal
+from core.text import Msg
 from prompts.recommend_actions import ACTION_TYPE_WORDS
 from prompts.scope import OUT_OF_SCOPE_PATTERNS
 
 __all__ = [
+    "ANSWER_AT",
+    "Clarification",
     "Context",
     "Correction",
     "Intent",
+    "NotApplied",
+    "Option",
     "Removal",
     "asks_for_recommendations",
     "cn_number",
@@ -93,7 +98,13 @@ def recommendation_intent(question: str, measured: Intent, views: Views) -> Inte
             break
     if "n" in measured.arguments:
         arguments["n"] = measured.arguments["n"]
-    return Intent("recommend_actions", arguments, measured.language, confidence=measured.confidence)
+    not_applied = list(measured.not_applied)
+    reason = Msg("recommendations are not restricted to a group of customers", "建议不按客户群筛选")
+    for attribute, values in (measured.arguments.get("filters") or {}).items():
+        not_applied.append(NotApplied(attribute, values, reason))
+    return Intent(
+        "recommend_actions", arguments, measured.language, confidence=measured.confidence, not_applied=not_applied
+    )
 
 
 def parse(question: str, context: Context) -> Intent:

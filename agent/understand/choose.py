@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 ANSWER_AT = 0.5
 OUT_OF_SCOPE_AT = 0.5
 OPTION_AT = 0.12
+SURE_AT = 0.9  # above, the analysis is kept even when a runner-up could apply more of the question
 GUESS_AT = 0.4  # a lone candidate below ANSWER_AT is still answered from here; below, the help text
 MAX_OPTIONS = 3
 
@@ -36,6 +37,11 @@ def choose(ruled: Intent, prediction: Prediction, analysis: Analysis, context: C
     best, q = tools[0]
     intent = ruled if ruled.tool == best else intent_for(best, analysis.args, analysis.compare, language)
     intent.confidence = q
+    if intent.not_applied and q < SURE_AT:
+        fitter = _fitter(intent, tools[1:MAX_OPTIONS], analysis, language)
+        if fitter is not None:  # ask: the likelier analysis, or the one that applies what was stated
+            offered = tuple(Option(i.tool, i.arguments, TOOLS[i.tool].words.HELP[0]) for i in (intent, fitter))
+            return Intent(None, {}, language, confidence=q, clarify=Clarification(W.WHICH, offered))
     if q >= ANSWER_AT:
         return intent
     options = [c for c, q in tools[:MAX_OPTIONS] if q >= OPTION_AT]
@@ -51,3 +57,17 @@ def choose(ruled: Intent, prediction: Prediction, analysis: Analysis, context: C
         None, {}, language, confidence=q, clarify=Clarification(W.WHICH, tuple(offered)),
         not_applied=intent.not_applied,
     )  # fmt: skip
+
+
+def _fitter(intent: Intent, others: list[tuple[str, float]], analysis: Analysis, language: Lang) -> Intent | None:
+    """A likely runner-up (at least OPTION_AT) that applies more of what the question states than the
+    most probable analysis ("哪个月流失的客户最多" states a month: churn_trend takes it, churn_risk
+    cannot); None when there is none."""
+    for tool, q in others:
+        if q < OPTION_AT:
+            break
+        candidate = intent_for(tool, analysis.args, analysis.compare, language)
+        if len(candidate.not_applied) < len(intent.not_applied):
+            candidate.confidence = q
+            return candidate
+    return None

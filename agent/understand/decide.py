@@ -87,7 +87,7 @@ def add_levels_and_values(
         if len(named) >= 2 and compare is None:
             compare = {dim: named}
         else:
-            filters[dim] = named[:1] if len(named) >= 2 else named
+            filters[dim] = named  # a second attribute with several values keeps them all (any of them)
     if levels.cohorts:
         filters["cohort"] = list(dict.fromkeys(levels.cohorts))
     if filters:
@@ -212,9 +212,17 @@ def fit_stated(tool: str, stated: dict[str, Any]) -> tuple[dict[str, Any], list[
     for key, value in args.items():
         if value is None or key in kept or (key == "as_of" and "end" in kept):
             continue
-        reason = VA.NOT_TAKEN if key not in fields else VA.VALUE_NOT_OFFERED
-        dropped.append(NotApplied(key, value, say(reason, analysis=title, value=value)))
+        if key == "n" and key in fields and isinstance(value, int) and value > 0:
+            reason = VA.COUNT_CAPPED.format(cap=_max_count(fields["n"]), default=fields["n"].default)
+        else:
+            reason = say(VA.NOT_TAKEN if key not in fields else VA.VALUE_NOT_OFFERED, analysis=title, value=value)
+        dropped.append(NotApplied(key, value, reason))
     return kept, dropped
+
+
+def _max_count(field: Any) -> int:
+    """The upper bound of a tool's ``n`` (its Field's ``le``)."""
+    return next((int(m.le) for m in field.metadata if getattr(m, "le", None) is not None), 10_000)
 
 
 def _merge(previous: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -218,7 +218,47 @@ def named_values(views: Views, values: dict[str, set[str]]) -> list[tuple[str, s
                 if hit and not _negated(views, phrase, zh):
                     found.append((dim, text))
                     break
-    return found
+        _joined_short_values(views, dim, known, found)
+    # in the question's order (a comparison lists its values as asked: "North vs South")
+    return sorted(found, key=lambda item: _position(views, item[1]))
+
+
+def _position(views: Views, value: str) -> int:
+    phrase, zh = phrase_key(value)
+    index = views.find(phrase, zh)
+    if index < 0:
+        for alias in VD.VALUE_ALIASES.get(value, []):
+            index = views.find(*phrase_key(alias))
+            if index >= 0:
+                break
+    return index if index >= 0 else 10**6
+
+
+def _joined_short_values(views: Views, dim: str, known: set[str], found: list[tuple[str, str]]) -> None:
+    """A short value joined to one already found of the same attribute ("segment A vs B", "A和C类"):
+    found too, so a comparison never loses its second value."""
+    named = [v for d, v in found if d == dim]
+    if not named:
+        return
+    for value in sorted(known, key=len):
+        text = str(value)
+        if text in named:
+            continue
+        phrase, zh = phrase_key(text)
+        if not phrase or (zh and len(phrase) >= 2) or (not zh and len(phrase) >= 3):
+            continue  # long values are found on their own
+        for other in named:
+            o_phrase, o_zh = phrase_key(other)
+            if zh or o_zh or has_cjk(views.zh):
+                joined = any(views.has(f"{a}{j}{b}", True) for j in VA.VALUE_JOINERS_ZH
+                             for a, b in ((o_phrase, phrase), (phrase, o_phrase)))
+            else:
+                joined = any(views.has(f"{a} {j} {b}", False) for j in VA.VALUE_JOINERS_EN
+                             for a, b in ((o_phrase, phrase), (phrase, o_phrase)))
+            if joined and not _negated(views, phrase, zh):
+                found.append((dim, text))
+                named.append(text)
+                break
 
 
 _NEGATIONS = [phrase_key(w) for w in VA.NEGATION_BEFORE]

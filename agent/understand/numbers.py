@@ -80,8 +80,14 @@ def digits(s: str) -> str:
 
 
 
-_RANK_ZH = re.compile(rf"({alternation(VA.RANK_PREFIXES)})(\d{{1,5}})(?!\d)")
-_COUNT_ZH = re.compile(rf"(?<![\d.])(\d{{1,5}})(?:{alternation(VA.COUNT_CLASSIFIERS)})")
+_RANK_ZH = re.compile(rf"({alternation(VA.RANK_PREFIXES)})(\d{{1,12}})(?!\d)")
+_COUNT_ZH = re.compile(rf"(?<![\d.])(\d{{1,12}})(?:{alternation(VA.COUNT_CLASSIFIERS)})")
+# An English count above the tools' cap is still taken when the question frames it as a count, so the
+# answer can say it was not applied ("top 100000000 customers").
+_BIG_COUNT_EN = re.compile(
+    r"\b(?:top|bottom|first|last|best|worst|largest|biggest|smallest)\s+(\d{5,12})\b"
+    r"|\b(\d{5,12})\s+(?:customers?|clients?|accounts?|rows?)\b"
+)
 
 
 def take_count(views: Views, language: Lang) -> tuple[int | None, str | None]:
@@ -93,6 +99,9 @@ def take_count(views: Views, language: Lang) -> tuple[int | None, str | None]:
     if m:
         return int(m.group(1)), None
     if language == "en":
+        m = _BIG_COUNT_EN.search(views.en)
+        if m and int(m.group(1) or m.group(2)) > 10_000:
+            return int(m.group(1) or m.group(2)), None
         for tok in views.en.split():
             if tok.isdigit() and 0 < int(tok) <= 10_000:
                 return int(tok), None

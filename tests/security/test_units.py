@@ -1,5 +1,5 @@
 """The security helpers on their own (no server): workbook bounds, the login back-off, token rules,
-data text made inert, safe names, caps on n, the model's view of a result, private files, storage."""
+data text made inert, safe names, the cap on n named, the model's view of a result, private files, storage."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from agent.security import caps, files, login, model_view, render, storage, tokens, uploads
+from agent.security import files, login, model_view, render, storage, tokens, uploads
 from tests.security.workbooks import many_sheets, sheet_xml, workbook
 from tools import upload_guards
 from tools.errors import IngestError
@@ -208,18 +208,20 @@ def test_safe_filename(name, safe):
     assert uploads.safe_filename(name) == safe
 
 
-def test_cap_on_n_is_stated():
-    class Run:
-        arguments: dict = {}
+def test_a_count_above_the_cap_is_named_in_the_first_line():
+    """"top 100000000" lists the default 10 and says why in the line every answer starts with (the CLI's
+    ``understood`` and ``not_applied`` too); the cap and default are tools/params.py's n."""
+    from agent import engine
+    from agent.session import Session
 
-    class Answer:
-        runs = [Run()]
-        result = None
-
-    note = caps.cap_note("top 100000000 customers by profit", Answer())
-    assert note is not None and "100,000,000" in note.en and "10,000" in note.en and "10,000" in note.zh
-    assert caps.asked_count("利润最高的前100000000个客户") == 100_000_000
-    assert caps.cap_note("top 50 customers", Answer()) is None
+    session = Session(demo=True)
+    for question in ("top 100000000 customers by profit", "利润最高的前100000000个客户"):
+        answer = engine.answer(question, session, "offline")
+        assert answer.markdown.startswith(answer.understood)
+        assert "100000000" in answer.understood and "10,000" in answer.understood
+        assert answer.not_applied[0]["part"] == "n" and answer.not_applied[0]["value"] == 100_000_000
+        assert len(answer.result.tables[0].frame) == 10
+    assert engine.answer("top 50 customers by profit", session, "offline").not_applied == []
 
 
 # --- the model's view -----------------------------------------------------------------------------

@@ -103,7 +103,8 @@ def test_engine_confirms_in_the_question_language_listing_what_remains():
     session = two_files()
     answer = engine.answer("delete the file orders.csv", session, "offline")
     assert answer.removed_files == ["orders.csv"] and answer.error is None and not answer.runs
-    assert answer.markdown.startswith("Deleted `orders.csv`")
+    assert answer.understood == "Understood: delete uploaded files"
+    assert answer.body.startswith("Deleted `orders.csv`")
     assert (
         "Files still loaded:" in answer.markdown
         and "`more.csv` (transactions (orders), 10 rows)" in answer.markdown

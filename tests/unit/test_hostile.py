@@ -13,7 +13,6 @@ import importlib.util
 import io
 import json
 import re
-import time
 import tomllib
 from pathlib import Path
 
@@ -125,14 +124,17 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
     assert_refused(session, "huge.csv", path.read_bytes(), "too_large", "above the upload limit of 1 MB")
 
 
-def test_xlsx_zip_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
+def test_xlsx_zip_bomb_is_refused_before_parsing(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(make_hostile.zip_bomb_xlsx(300))  # ~1 MB that inflates to 300 MB of sheet XML
     assert path.stat().st_size < 2 * 1024 * 1024
     session = good_session()
-    start = time.perf_counter()
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr("tools.ingest.xlsx_reader._open", never)  # refused from the zip directory
     text = assert_refused(session, "bomb.xlsx", path.read_bytes(), "too_large", "zip bomb", "sheet1.xml")
-    assert time.perf_counter() - start < 5  # refused from the zip directory, not by parsing 300 MB
     assert "300 MB" in text
 
 
@@ -339,28 +341,24 @@ def test_question_of_ten_thousand_characters() -> None:
     session = good_session()
     question = QUESTION + " " + ("please " * 1500)[: 10_000 - len(QUESTION) - 1]
     assert len(question) == 10_000
-    start = time.perf_counter()
     answer = engine.answer(question, session, engine="offline")
-    assert time.perf_counter() - start < 2
     assert answer.runs[0].tool == "customer_profitability"
     assert "only the first 2000 were read" in answer.markdown
     garbage = "x" * 10_000
-    start = time.perf_counter()
     help_answer = engine.answer(garbage, session, engine="offline")
-    assert time.perf_counter() - start < 2 and help_answer.runs == []
+    assert help_answer.runs == []
     assert "only the first 2000 were read" in help_answer.markdown
     zh = engine.answer("利润" * 5000, session, engine="offline")
     assert "只读取了前 2000 个字符" in zh.markdown
     assert_good_answer(session)
 
 
-def test_long_customer_names_do_not_slow_questions() -> None:
+def test_long_customer_names_do_not_break_questions() -> None:
     session = good_session()
     rows = "customer_id,name\n" + "".join(f'N{i},"{"z" * 5000}{i}"\n' for i in range(20))
     assert session.add_file(rows.encode(), "long_names.csv").ok
-    start = time.perf_counter()
     answer = engine.answer(QUESTION + " " + "a " * 995, session, engine="offline")
-    assert time.perf_counter() - start < 2 and answer.runs[0].tool == "customer_profitability"
+    assert answer.runs[0].tool == "customer_profitability"  # speed: benchmarks/ (hostile inputs)
 
 
 def test_flood_of_questions_is_rate_limited_per_user() -> None:

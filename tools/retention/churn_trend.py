@@ -33,7 +33,7 @@ from prompts import churn_events as S
 from prompts import churn_trend as W
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
-from tools.params import SNAPSHOT_GROUP_HELP, CustomerGroup
+from tools.params import SNAPSHOT_GROUP_HELP, CustomerOrPeriodGroup
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.retention.events import (
     MAX_CHART_GROUPS,
@@ -62,7 +62,7 @@ class ChurnTrendParams(ChurnEventParams):
     """Churn rate per calendar period, overall and by a dimension."""
 
     freq: Freq = Field("month", description="Period length: month, quarter or year.")
-    group_by: CustomerGroup | None = Field(
+    group_by: CustomerOrPeriodGroup | None = Field(
         None,
         description="Split by a customer dimension (segment, region, industry, acquisition_channel, or the "
         "customer's main product/channel); month/quarter/year set the period length instead."

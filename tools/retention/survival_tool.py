@@ -19,7 +19,7 @@ from prompts import churn_events as S
 from prompts import customer_survival as W
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
-from tools.params import SNAPSHOT_GROUP_HELP, CustomerGroup
+from tools.params import SNAPSHOT_GROUP_HELP, CustomerOrPeriodGroup
 from tools.results import Chart, FactValue, Method, Table, ToolResult
 from tools.retention.events import (
     FEW_EVENTS,
@@ -46,7 +46,7 @@ SIGNIFICANCE = 0.05
 class SurvivalParams(ChurnEventParams):
     """Kaplan-Meier customer lifetimes by group (start/end select customers by their start date)."""
 
-    group_by: CustomerGroup | None = Field(
+    group_by: CustomerOrPeriodGroup | None = Field(
         None,
         description="Compare curves by this customer dimension (default: segment when present; on a "
         "snapshot contract first); month/quarter/year compare signup cohorts." + SNAPSHOT_GROUP_HELP,
