@@ -82,7 +82,7 @@ def test_deleting_a_dataset_removes_it_from_the_database_and_the_disk(settings):
     answer = engine.answer(f"delete the file {ORDERS.name}", session, "offline")
     assert answer.removed_files == [ORDERS.name]
     assert [f.filename for f in session.files] == [OTHER]
-    assert answer.markdown.startswith(f"Deleted `{ORDERS.name}`") and f"`{OTHER}`" in answer.markdown
+    assert answer.body.startswith(f"Deleted `{ORDERS.name}`") and f"`{OTHER}`" in answer.markdown
     deleted = persistence.delete_thread_datasets(settings, uid, thread_id, answer.removed_files)
     persistence.save_thread_files(settings, uid, "alice", thread_id, session.files)  # the app's save hook
 
