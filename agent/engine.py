@@ -144,12 +144,13 @@ def _understood(
     *,
     heading: Msg | None = None,
     shown: list | None = None,
+    items: list[understand.NotApplied] | None = None,
 ) -> Answer:
     """Start the answer with what was understood and computed, and what was not applied (the
     contract: a stated part is never dropped silently); the same in ``answer.understood`` and
     ``answer.not_applied`` for the CLI JSON."""
     runs = answer.runs if shown is None else shown
-    items = intent.not_applied if intent is not None else []
+    items = (intent.not_applied if intent is not None else []) + (items or [])
     stated = intent.arguments if intent is not None else None
     compare = intent.compare if intent is not None else None
     unsure = intent is not None and intent.tool is not None and intent.confidence < understand.ANSWER_AT
@@ -193,8 +194,26 @@ def _answer_with_model(
         fallback.markdown = f"{fallback.understood}\n\n{note}\n\n{rest}"
         fallback.warnings.insert(0, note)
         return fallback
+    if turn.asked.out_of_scope and not turn.runs:  # the same reply as the offline engine's
+        answer = _with_notes(asking.out_of_scope_answer(question, language, session), warnings)
+        return _understood(answer, language, heading=understood.W.OUT_OF_SCOPE)
+    if turn.asked.clarification is not None and not turn.runs:
+        session.pending_clarify = turn.asked.clarification
+        answer = _with_notes(asking.clarify_answer(question, language, turn.asked.clarification), warnings)
+        return _understood(answer, language, heading=understood.W.UNSURE)
     notes = turn.notes + [w.get(language) for w in warnings]
-    return _understood(compose.model_answer(question, language, session, turn.text, turn.runs, notes), language)
+    answer = compose.model_answer(question, language, session, turn.text, turn.runs, notes)
+    return _understood(answer, language, items=model_dropped(intent, turn.runs))
+
+
+def model_dropped(intent: understand.Intent, runs: list) -> list[understand.NotApplied]:
+    """Filters the question states (as the offline engine reads them) that none of the model's calls
+    applied: named as not applied, so the model path never drops a stated filter silently either."""
+    stated = intent.arguments.get("filters") or {}
+    applied = {key for r in runs for key in (r.arguments.get("filters") or {})}
+    return [
+        understand.NotApplied(key, values, P.MODEL_DROPPED) for key, values in stated.items() if key not in applied
+    ]
 
 
 def _correct(question: str, session: Session, correction: understand.Correction, language: Lang) -> Answer:

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from agent.answer import ToolRun
+from agent.model_asks import Asked, asking_tools
 from agent.security import model_view
 from agent.session import Session
 from core.text import Lang
@@ -263,6 +264,7 @@ class Turn:
 
     runs: list[ToolRun] = field(default_factory=list)
     verified: Verified = field(default_factory=Verified)
+    asked: Asked = field(default_factory=Asked)
 
 
 @dataclass
@@ -272,6 +274,7 @@ class ModelTurn:
     text: str
     runs: list[ToolRun]
     notes: list[str] = field(default_factory=list)
+    asked: Asked = field(default_factory=Asked)  # a clarifying question or out of scope, instead of numbers
 
 
 def tool_content(result: ToolResult, pseudo: Pseudonymiser) -> str:
@@ -280,7 +283,8 @@ def tool_content(result: ToolResult, pseudo: Pseudonymiser) -> str:
 
 
 def make_tools(run_tool: RunTool, turn: Turn, pseudo: Pseudonymiser) -> list:
-    """One StructuredTool per registered tool (args_schema = its Params, content_and_artifact)."""
+    """One StructuredTool per registered tool (args_schema = its Params, content_and_artifact), and the
+    two ways of not computing (agent/model_asks.py: ask_user, out_of_scope)."""
     from langchain_core.tools import StructuredTool
 
     def bind(spec: ToolSpec) -> Callable[..., tuple[str, ToolResult | None]]:
@@ -307,7 +311,7 @@ def make_tools(run_tool: RunTool, turn: Turn, pseudo: Pseudonymiser) -> list:
             response_format="content_and_artifact",
         )
         for spec in TOOLS.values()
-    ]
+    ] + asking_tools(turn.asked, pseudo.inbound)
 
 
 def schema_text(session: Session) -> str:
@@ -391,7 +395,7 @@ def answer(
     text, flagged = flag_unverified(text, turn.verified, language)
     notes = [P.UNVERIFIED_NOTE.format(numbers=", ".join(flagged)).get(language)] if flagged else []
     session.llm_history += [("user", pseudo.outbound(question)), ("assistant", pseudo.outbound(text))]
-    return ModelTurn(text, turn.runs, notes)
+    return ModelTurn(text, turn.runs, notes, turn.asked)
 
 
 def _run_agent(

@@ -16,6 +16,10 @@ Rules:
 - Tool results contain a summary and key facts only; full tables and charts are shown to the user.
 - When a tool reports findings, or the user asks what to do, call recommend_actions and cite the playbook
   ids it returns.
+- When the question could mean two or more analyses and you cannot tell which, call ask_user with
+  2-4 options instead of guessing; when it is not about the loaded business data (markets, news,
+  weather, letters, code), call out_of_scope. After either, end your turn with one short sentence.
+- Apply every filter, period and number the question states; if a tool cannot apply one, say so.
 - Answer in {language}, concisely, in markdown. Say which tool the numbers came from.
 
 Loaded data (kind: rows; columns):
@@ -30,6 +34,21 @@ Facts: {facts}
 Findings: {findings}"""
 
 TOOL_ERROR = "The tool could not run: {error}"
+
+ASK_USER = (
+    "Ask the user which analysis they mean, when the question could mean several: 2-4 options, each a "
+    "tool with its arguments. The user sees them as buttons."
+)
+OUT_OF_SCOPE = (
+    "Decline a request that is not about the loaded customer and financial data (markets, stock prices, "
+    "news, weather, writing letters or code). The user is told what can be asked instead."
+)
+ASKED = "The options are shown to the user as buttons. End your turn with one short sentence."
+ASK_REFUSED = "Fewer than two options had valid arguments ({dropped} did not); pick a tool or ask again."
+DECLINED = "The user is told this is out of scope and shown example questions. End your turn in one sentence."
+MODEL_DROPPED = Msg(
+    "the model's tool call did not apply it", "模型的工具调用没有应用这一条件"
+)
 
 UNVERIFIED_MARK = Msg(" ⚠️(unverified)", " ⚠️(未经核实)")
 UNVERIFIED_NOTE = Msg(

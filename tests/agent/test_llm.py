@@ -137,7 +137,7 @@ def test_http_endpoint_request_and_answer(env, server, monkeypatch) -> None:
     assert len(srv.requests) == 2
     first, second = srv.requests
     assert first["model"] == "fake-model" and first.get("stream") is True
-    assert {t["function"]["name"] for t in first["tools"]} == set(TOOLS)  # every registered tool
+    assert {t["function"]["name"] for t in first["tools"]} == set(TOOLS) | {"ask_user", "out_of_scope"}
     for t in first["tools"]:
         assert t["function"]["parameters"]["type"] == "object"
     sent = json.dumps(second, ensure_ascii=False)
@@ -201,3 +201,70 @@ def test_offline_engine_never_touches_the_endpoint(env, server, monkeypatch) -> 
     _configure(monkeypatch, srv)
     answer = engine.answer("top 5 customers by profit", Session(demo=True), "offline")
     assert srv.requests == [] and answer.runs[-1].tool == "customer_profitability"
+
+
+# The model path keeps the offline contract (issue 14 item 6): out of scope, asking back, the
+# understood line and stated filters never dropped silently.
+def _script(*messages) -> ScriptedChatModel:
+    return ScriptedChatModel(messages=iter(list(messages)), seen=[])
+
+
+def test_model_out_of_scope_gets_the_offline_reply_and_no_numbers(session: Session) -> None:
+    model = _script(
+        AIMessage("", tool_calls=[{"name": "out_of_scope", "args": {}, "id": "o1"}]),
+        AIMessage("That is not something I can look up."),
+    )
+    answer = engine.answer("What's Apple's stock price today?", session, "model", "en", model=model)
+    offline = engine.answer("What's Apple's stock price today?", Session(demo=True), "offline", "en")
+    assert answer.runs == [] and answer.clarify is None
+    assert answer.markdown == offline.markdown  # same two sentences and example questions
+    assert answer.understood == "Understood: a request outside the analysis of the loaded data"
+    assert not any(ch.isdigit() for ch in answer.body.split("\n\n")[0])
+
+
+def test_model_ask_user_offers_buttons_and_a_pick_runs_the_option(session: Session) -> None:
+    options = [{"tool": "churn_risk", "arguments": {"n": 5}}, {"tool": "churn_trend", "arguments": {"group_by": "month"}}]
+    model = _script(
+        AIMessage("", tool_calls=[{"name": "ask_user", "args": {"options": options}, "id": "a1"}]),
+        AIMessage("Which one?"),
+    )
+    answer = engine.answer("churn by month?", session, "model", "en", model=model)
+    assert answer.runs == []
+    assert [o["tool"] for o in answer.clarify["options"]] == ["churn_risk", "churn_trend"]
+    assert answer.clarify["options"][1]["arguments"] == {"group_by": "month"}
+    assert "1. " in answer.body and "2. " in answer.body
+    picked = engine.pick(session, 2, "en")
+    assert [r.tool for r in picked.runs] == ["churn_trend"] and picked.runs[0].arguments["group_by"] == "month"
+    trend = picked.result.tables[0].frame
+    reference = engine.run_tool(Session(demo=True), "churn_trend", {"group_by": "month"}, "en").result.tables[0].frame
+    assert trend.equals(reference)
+
+
+def test_model_options_with_invalid_arguments_are_not_offered(session: Session) -> None:
+    options = [{"tool": "churn_risk", "arguments": {"n": -4}}, {"tool": "churn_trend", "arguments": {}}]
+    model = _script(
+        AIMessage("", tool_calls=[{"name": "ask_user", "args": {"options": options}, "id": "a1"}]),
+        AIMessage("", tool_calls=[{"name": "churn_trend", "args": {}, "id": "c1"}]),
+        AIMessage("Churn by month is shown."),
+    )
+    answer = engine.answer("churn?", session, "model", "en", model=model)
+    assert answer.clarify is None and [r.tool for r in answer.runs] == ["churn_trend"]
+    refused = [m for x in model.seen for m in x.get("messages", []) if isinstance(m, ToolMessage)][0]
+    assert "churn_risk did not" in refused.content.replace("['", "").replace("']", "")
+
+
+def test_model_call_without_a_stated_region_names_it_not_applied(session: Session) -> None:
+    model = _script(
+        AIMessage("", tool_calls=[{"name": "customer_profitability", "args": {"n": 5}, "id": "c1"}]),
+        AIMessage("The five most profitable customers are shown."),
+    )
+    answer = engine.answer("华东区利润最高的5个客户", session, "model", "zh", model=model)
+    assert answer.understood.startswith("理解为：客户盈利能力 · 前5名")
+    assert [(i["part"], i["value"]) for i in answer.not_applied] == [("region", ["East"])]
+    assert "未应用" in answer.understood and "模型的工具调用没有应用这一条件" in answer.not_applied[0]["reason"]
+    applied = _script(
+        AIMessage("", tool_calls=[{"name": "customer_profitability", "args": {"n": 5, "filters": {"region": ["East"]}}, "id": "c1"}]),
+        AIMessage("The five most profitable customers in the East are shown."),
+    )
+    answer = engine.answer("华东区利润最高的5个客户", session, "model", "zh", model=applied)
+    assert answer.not_applied == [] and "East" in answer.understood
