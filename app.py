@@ -540,11 +540,14 @@ async def respond(
     except Exception as exc:
         await say_sorry(exc)
         return
+    actions = clarify_actions(result)
+    if result.choices:  # a plausibility gate's fix: re-read a file with a column's other meaning
+        actions += mapping_actions(session, result.choices, result.language)
     if streamed is not None and was_streamed():  # the checked answer replaces the streamed draft
-        streamed.content, streamed.elements, streamed.actions = content, elements, clarify_actions(result)
+        streamed.content, streamed.elements, streamed.actions = content, elements, actions
         await deliver(streamed, update=True)
         return
-    await deliver(cl.Message(content=content, elements=elements, actions=clarify_actions(result)))
+    await deliver(cl.Message(content=content, elements=elements, actions=actions))
 
 
 def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:

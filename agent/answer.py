@@ -51,13 +51,19 @@ class Answer:
     not_applied: list[dict[str, Any]] = field(default_factory=list)  # recognised, not applied, and why
     clarify: dict[str, Any] | None = None  # the question asked back: {"question", "options": [...]}
     combined: ToolResult | None = None  # the runs side by side (a comparison), shown instead of the last
+    doubt_line: str = ""  # the plausibility gates' doubts, the answer's first line when any fired
+    doubts: list[dict[str, Any]] = field(default_factory=list)  # [{"gate", "message"}] (CLI JSON)
+    choices: list[Any] = field(default_factory=list)  # one-click mapping fixes (agent.session.MappingChoice)
 
     @property
     def body(self) -> str:
-        """The answer after its first line (what was understood)."""
-        if self.understood and self.markdown.startswith(self.understood):
-            return self.markdown[len(self.understood) :].lstrip("\n")
-        return self.markdown
+        """The answer after its first lines (the doubts, if any, and what was understood)."""
+        text = self.markdown
+        if self.doubt_line and text.startswith(self.doubt_line):
+            text = text[len(self.doubt_line) :].lstrip("\n")
+        if self.understood and text.startswith(self.understood):
+            return text[len(self.understood) :].lstrip("\n")
+        return text
 
     @property
     def result(self) -> ToolResult | None:

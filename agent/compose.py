@@ -461,6 +461,8 @@ def answer_to_json(answer: Answer, full: bool = False) -> dict[str, Any]:
     }
     if answer.clarify is not None:
         out["clarify"] = answer.clarify
+    if answer.doubts:
+        out["doubts"] = answer.doubts
     if result is not None:
         m = result.method
         out["facts"] = {k: json_value(v) for k, v in result.facts.items()}

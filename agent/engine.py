@@ -12,13 +12,14 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from agent import asking, comparison, compose, ratelimit, run, understand, understood
+from agent import asking, comparison, compose, plausibility, ratelimit, run, understand, understood
 from agent.answer import Answer
 from agent.session import Session
 from agent.understand.pick import pick as picked
 from core.text import Lang, Msg
 from prompts import answers as T
 from prompts import llm as P
+from prompts import plausibility as G
 from tools.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ def answer(
         if engine == "model":
             warnings.append(T.MODEL_NOT_CONFIGURED)
         result = _answer_offline(question, session, intent, language, warnings)
+    result = _gated(result, session)
     result.markdown = compose.inert_markdown(result.markdown)  # no image or link from data or a model
     return result
 
@@ -75,7 +77,7 @@ def answer(
 def run_tool(session: Session, tool: str, arguments: dict[str, Any] | None, language: Lang) -> Answer:
     """Run one registered tool (``custfin tool``) and compose its answer."""
     done = run.run_tool(session, tool, arguments)
-    return _understood(compose.tool_answer("", language, session, done), language)
+    return _gated(_understood(compose.tool_answer("", language, session, done), language), session)
 
 
 def pick(
@@ -93,7 +95,28 @@ def pick(
     if option.tool is None:
         return _understood(compose.help_answer(question, language), language)
     intent = understand.Intent(option.tool, dict(option.arguments), language)
-    return _answer_offline(question, session, intent, language, [])
+    return _gated(_answer_offline(question, session, intent, language, []), session)
+
+
+def _gated(answer: Answer, session: Session) -> Answer:
+    """The plausibility gates (agent/plausibility.py) on the answer's runs: each doubt is stated on the
+    first line; mapping fixes become buttons (``answer.choices``), another call a clarifying option."""
+    doubts = plausibility.check(answer.runs, session.bundle)
+    if not doubts:
+        return answer
+    lang = answer.language
+    answer.doubt_line = G.DOUBT_LINE.get(lang).format(doubts=G.JOIN.get(lang).join(d.message.get(lang) for d in doubts))
+    answer.doubts = [{"gate": d.gate, "message": d.message.get(lang)} for d in doubts]
+    answer.markdown = f"{answer.doubt_line}\n\n{answer.markdown}"
+    answer.choices = [c for d in doubts for c in d.choices]
+    options = tuple(o for d in doubts for o in d.options)
+    if options and answer.clarify is None:
+        fix = understand.Clarification(G.FIX_QUESTION, options)
+        session.pending_clarify = fix
+        answer.clarify = asking.clarify_answer("", lang, fix).clarify
+        labels = [f"{i}. {o['label']}" for i, o in enumerate(answer.clarify["options"], start=1)]
+        answer.markdown += "\n\n" + "\n".join([G.FIX_QUESTION.get(lang), *labels])
+    return answer
 
 
 def _answer_offline(

@@ -106,7 +106,8 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
 
     Facts: customers, as_of, total_revenue, segments, ``<segment>_customers`` per segment (snake case,
     e.g. cant_lose_them_customers), champions_revenue_share, at_risk_valuable_customers,
-    at_risk_valuable_revenue, at_risk_valuable_revenue_share, listed.
+    at_risk_valuable_revenue, at_risk_valuable_revenue_share, listed, one_purchase_champions (customers
+    with one purchase scored Champions: ties in frequency are split by rank, see the plausibility gate).
 
     Findings: ``at_risk_valuable_customers``: customers in At risk or Can't lose them (R score <= 2 with
     FM >= 3), by monetary, value = their monetary (revenue in the period).
@@ -159,6 +160,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
         "at_risk_valuable_revenue": fact(at_risk["monetary"].sum()),
         "at_risk_valuable_revenue_share": ratio(at_risk["monetary"].sum(), total_revenue),
         "listed": len(listing),
+        "one_purchase_champions": int(((rfm["frequency"] == 1) & (rfm["segment"] == "Champions")).sum()),
     }
     findings = []
     if len(at_risk):
