@@ -14,13 +14,15 @@ reference.py's numbers too.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from tools.bundle import Dataset
-from tools.ingest import read_table
+from tools.ingest import read_table, read_tables
 from tools.schemas import KINDS, kind_columns
 
 REAL = Path(__file__).parents[1] / "data" / "real"
@@ -188,3 +190,19 @@ def test_tmall_without_customers_is_still_an_order_table() -> None:
     for region, total in EXPECTED["tmall_orders_cn.csv"]["headline"]["revenue_by_region_top3"].items():
         assert by_region[region] == pytest.approx(total, abs=1e-6)
     assert any("没有客户编号列" in w.zh for w in ds.reports[0].warnings)
+
+
+def test_tmall_orders_saved_as_a_strict_open_xml_workbook_read_like_the_csv() -> None:
+    """The issue's "every sheet is empty" upload: Chinese orders in a Strict Open XML workbook with a
+    merged title and two more sheets (tests/data/real/make_strict_workbook.py, from the public CSV)."""
+    data = (REAL / "tmall_orders_cn_strict.xlsx").read_bytes()
+    assert b"purl.oclc.org/ooxml/spreadsheetml/main" in zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
+    (orders,) = read_tables(data, "tmall_orders_cn_strict.xlsx")
+    assert (orders.kind, orders.reports[0].sheet, orders.reports[0].header_row) == ("transactions", "订单报表", 2)
+    assert len(orders.frame) == EXPECTED["tmall_orders_cn.csv"]["headline"]["rows"]
+    assert orders.frame["revenue"].sum() == pytest.approx(EXPECTED["tmall_orders_cn.csv"]["headline"]["revenue_total"], abs=0.005)
+    csv = _read("tmall_orders_cn.csv").frame
+    assert orders.frame["region"].tolist() == csv["region"].tolist()
+    assert orders.frame["date"].tolist() == csv["date"].tolist()
+    skipped = " | ".join(w.en for w in orders.reports[0].warnings)
+    assert "Sheet '说明' was not read" in skipped and "Sheet '字段说明' was not read" in skipped
