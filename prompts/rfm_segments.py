@@ -75,8 +75,8 @@ KEYWORDS: dict[str, float] = {
 HELP: tuple[Msg, dict[str, list[str]]] = (
     Msg("RFM segments", "RFM 客户分层"),
     {
-        "en": ["Segment customers by RFM", "List the at-risk customers", "Who are our champions?"],
-        "zh": ["给客户做RFM分层", "流失风险客户名单", "重要价值客户有哪些"],
+        "en": ["Segment customers by RFM", "List the customers in the RFM at-risk segment", "Who are our champions?"],
+        "zh": ["给客户做RFM分层", "列出RFM分层里“有流失风险”的客户", "重要价值客户有哪些"],
     },
 )
 

@@ -264,7 +264,14 @@ def test_named_customers_ids_names_and_short_names():
     ],
 )
 def test_rfm_segments(question, segment):
+    """Answered as the RFM segment, or (for the terse ones that could also mean churn risk or
+    acquisition, "at-risk customers", "新客户") asked back with that reading among the options."""
     intent = parse(question, ctx())
+    if intent.clarify is not None:
+        offered = {(o.tool, o.arguments.get("segment")) for o in intent.clarify.options}
+        assert ("rfm_segments", segment) in offered
+        assert question in ("at-risk customers", "新客户")
+        return
     assert (intent.tool, intent.arguments.get("segment")) == ("rfm_segments", segment)
 
 
