@@ -142,8 +142,8 @@ GROUP_SELF: dict[str, list[str]] = {
         "每月",
         "分月",
     ],
-    "quarter": ["quarterly", "quarter by quarter", "按季", "每季", "分季", "逐季"],
-    "year": ["yearly", "annually", "year by year", "year over year", "逐年", "按年", "每年", "分年"],
+    "quarter": ["quarterly", "quarter by quarter", "按季", "每季", "分季", "逐季", "季度"],
+    "year": ["yearly", "annually", "annual", "year by year", "year over year", "逐年", "按年", "每年", "分年", "年度"],
     "region": ["regional"],
 }
 

@@ -101,7 +101,10 @@ def add_levels_and_values(
     if grades:
         args["credit_grade"] = grades
         found.add_hint("grade")
-    if levels.zone is not None:
+    if len(levels.zones) >= 2 and compare is None:  # "safe zone vs distress zone": one run per zone
+        compare = {"altman_zone": levels.zones}
+        found.add_hint("zone")
+    elif levels.zone is not None:
         args["altman_zone"] = levels.zone
         found.add_hint("zone")
     return compare
@@ -324,8 +327,9 @@ def _with_comparison(intent: Intent, compare: dict[str, list[str]] | None) -> In
         return intent
     filters = dict(intent.arguments.get("filters") or {})
     filters[dim] = values
-    if _accepts(params, "group_by", dim):
+    grouped = intent.arguments.get("group_by")
+    if _accepts(params, "group_by", dim) and grouped in (None, dim):
         intent.arguments = {**intent.arguments, "filters": filters, "group_by": dim}
-    else:
+    else:  # one run per value, each keeping the grouping stated ("华东和华西的季度流失率": by quarter)
         intent.compare = {dim: values}
     return intent

@@ -28,6 +28,7 @@ class Levels:
     grades: list[str] = field(default_factory=list)
     grade_explicit: bool = False  # named with a credit/grade word, not only "D级"
     zone: str | None = None
+    zones: list[str] = field(default_factory=list)  # every zone named, in question order ("safe vs distress")
     parts: list[str] = field(default_factory=list)  # the text spans taken, as written
 
 
@@ -72,8 +73,11 @@ def take_levels(s: str) -> tuple[str, Levels]:
                 found.grades, found.grade_explicit = [grade], True
                 break
     views = Views.of(s)
+    named = {}
     for zone, words in FH.ZONE_WORDS.items():
-        if any(views.has(*phrase_key(w)) for w in words):
-            found.zone = zone
-            break
+        at = [s.find(w.lower()) for w in words if views.has(*phrase_key(w))]
+        if at:
+            named[zone] = min((i for i in at if i >= 0), default=len(s))
+    found.zones = sorted(named, key=named.get)
+    found.zone = next(iter(named), None)  # the first zone of the vocabulary's order, as before
     return s, found

@@ -143,3 +143,34 @@ def test_clarify_json_and_pick_on_the_cli():
     assert answer["understood"] == "Understood: Churn over time · per month" and "clarify" not in answer
     wrong = subprocess.run([*base, "--pick", "7"], capture_output=True, text=True, timeout=300)
     assert wrong.returncode == 2 and json.loads(wrong.stdout)["error"]["code"] == "bad_arguments"
+
+
+def test_two_zones_are_compared_and_each_count_matches_the_unfiltered_analysis(session: Session) -> None:
+    answer = engine.answer("How many customers are in the safe zone vs the distress zone?", session, "offline")
+    assert [r.arguments["filters"]["altman_zone"] for r in answer.runs] == [["safe"], ["distress"]]
+    overall = engine.run_tool(session, "financial_health", {}, "en").result.facts  # reference: no filter
+    counts = dict(zip(answer.combined.tables[0].frame["altman_zone"], answer.combined.tables[0].frame["customers"], strict=True))
+    assert counts == {"safe": overall["safe_customers"], "distress": overall["distress_customers"]}
+    assert "safe vs distress compared" in answer.understood
+    zh = engine.answer("安全区和困境区的客户各有多少", session, "offline")
+    assert [r.arguments["filters"]["altman_zone"] for r in zh.runs] == [["safe"], ["distress"]]
+
+
+def test_a_comparison_keeps_the_stated_grouping(session: Session) -> None:
+    answer = engine.answer("华东和华西的季度流失率比较一下", session, "offline")
+    assert [(r.tool, r.arguments) for r in answer.runs] == [
+        ("churn_trend", {"group_by": "quarter", "filters": {"region": ["East"]}}),
+        ("churn_trend", {"group_by": "quarter", "filters": {"region": ["West"]}}),
+    ]
+    east = engine.run_tool(session, "churn_trend", {"group_by": "quarter", "filters": {"region": ["East"]}}, "zh")
+    assert answer.runs[0].result.tables[0].frame.equals(east.result.tables[0].frame)
+    assert "按季度" in answer.understood and "East 对比 West" in answer.understood
+
+
+@pytest.mark.parametrize(
+    ("question", "group_by"),
+    [("线上渠道客户的季度流失率", "quarter"), ("Annual churn for 2023, 2024 and 2025", "year"), ("年度流失率", "year")],
+)
+def test_quarterly_and_annual_wording_groups_by_the_period(session: Session, question: str, group_by: str) -> None:
+    answer = engine.answer(question, session, "offline")
+    assert answer.runs[0].tool == "churn_trend" and answer.runs[0].arguments["group_by"] == group_by
