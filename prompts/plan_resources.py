@@ -347,8 +347,9 @@ ASSUMPTION_NAIVE = Msg(
 )
 SKIPPED_SOURCE = Msg("Not measured: {notes}", "未能测量：{notes}")
 NO_TRANSACTIONS = Msg(
-    "The resource plan needs a transactions table (customer_id, date, revenue).",
-    "资源计划需要交易表（customer_id、date、revenue）。",
+    "The resource plan needs a transactions table (customer_id, date, revenue): the value of every action "
+    "starts from the customer's revenue and profit.",
+    "资源计划需要交易表（transactions：customer_id、date、revenue）：每项行动的价值都从客户的收入和利润算起。",
 )
 BAD_CAPACITY = Msg(
     "Give the hours either as one number (capacity_hours, optionally with capacity_role) or per role "

@@ -389,8 +389,10 @@ def render(recs: Sequence[Recommendation], lang: Lang, *, full: bool, findings: 
                     why=r.why().get(lang),
                 ).get(lang)
             )
-        extra = _alternatives_text(recs, lang)
-        lines += ["", *[f"{x}\n" for x in extra], W.SHORT_HINT.get(lang)]
+        lines.append("")
+        for line in _alternatives_text(recs, lang):  # same customers: alternatives, and the plan offered
+            lines += [line, ""]
+        lines.append(W.SHORT_HINT.get(lang))
         return "\n".join(lines)
     n_findings = len({r.finding.name for r in recs if r.finding}) or findings
     lines = [f"**{W.TITLE.get(lang)}**", ""]
@@ -436,9 +438,8 @@ def render(recs: Sequence[Recommendation], lang: Lang, *, full: bool, findings: 
             sep = "；" if lang == "zh" else "; "
             lines.append(f"   - {W.FIRST_STEPS.format(steps=sep.join(steps)).get(lang)}")
         lines.append(f"   - {W.CITE.format(playbook_id=hit.id, title=hit.title.get(lang)).get(lang)}")
-    extra = _alternatives_text(recs, lang)
-    if extra:
-        lines += ["", *"\n\n".join(extra).split("\n")]
+    for line in _alternatives_text(recs, lang):
+        lines += ["", line]
     return "\n".join(lines)
 
 

@@ -24,7 +24,7 @@ from pydantic import Field, model_validator
 from core.text import Msg
 from prompts import plan_resources as W
 from tools.bundle import DatasetBundle
-from tools.errors import UserFacingError
+from tools.errors import ToolInputError, UserFacingError
 from tools.formatting import money, number, pct
 from tools.params import FilterParams
 from tools.plan.economics import Economics, Family, load_economics
@@ -139,7 +139,9 @@ def run_plan(data: DatasetBundle, params: PlanParams) -> ToolResult:
         families=params.actions,
         min_return=params.min_return,
     )
-    as_of = values.as_of or date.today()  # transactions always carry dates; today only as a last resort
+    as_of = values.as_of
+    if as_of is None:  # canonical transactions always carry dates: never the machine's clock
+        raise ToolInputError(W.NO_TRANSACTIONS)
     sheet = handout(plan.table, as_of)
     tx = data.get("transactions")
     facts = {**plan.facts, **_extra_facts(plan, params)}

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from core.text import Msg
+from prompts import plan_resources as W
 from tools.bundle import DatasetBundle
 from tools.churn.tool import SPEC as CHURN
 from tools.clv.tool import SPEC as CLV
@@ -75,13 +76,7 @@ def gather(data: DatasetBundle) -> Values:
     """Per-customer values from the tools (module docstring); raises ToolInputError without transactions."""
     tx = data.get("transactions")
     if tx is None or tx.empty:
-        raise ToolInputError(
-            Msg(
-                "The resource plan needs a transactions table (customer_id, date, revenue): the value of "
-                "every action starts from the customer's revenue and profit.",
-                "资源计划需要交易表（transactions：customer_id、date、revenue）：每项行动的价值都从客户的收入和利润算起。",
-            )
-        )
+        raise ToolInputError(W.NO_TRANSACTIONS)
     as_of = pd.Timestamp(tx["date"].max()).date() if "date" in tx.columns else None
     out = Values(pd.DataFrame(columns=["customer_id"]), as_of)
     findings: list[Finding] = []
