@@ -29,7 +29,7 @@ from chainlit.utils import utc_now
 from fastapi import Depends, HTTPException
 from fastapi.responses import FileResponse
 
-from agent import auth, compose, database, engine, oauth, persistence, understand
+from agent import auth, compose, database, downloads, engine, oauth, persistence, understand
 from agent import settings as settings_mod
 from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
@@ -559,15 +559,15 @@ def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
     if result is None:
         return content, elements
     notes = []
+    own_files = downloads.files(result)  # e.g. the plan's hand-out as CSV and XLSX
     for table in result.tables:
         name = slug(table.name)
         csv_name = f"{name}.csv"
         total = len(table.frame)
         frame = compose.display_frame(table, lang, result.tool)
         elements.append(cl.Dataframe(name=name, data=frame, display="inline"))
-        elements.append(
-            cl.File(name=csv_name, content=compose.table_csv(table), mime="text/csv", display="inline")
-        )
+        for file_name, content, mime in own_files.get(table.name) or [(csv_name, compose.table_csv(table), "text/csv")]:
+            elements.append(cl.File(name=file_name, content=content, mime=mime, display="inline"))
         if total > compose.MAX_DISPLAY_ROWS:
             title = table.title.get(lang) if table.title else table.name
             note = T.TABLE_TRUNCATED.format(

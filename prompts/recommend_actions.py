@@ -70,6 +70,7 @@ COLUMNS: dict[str, Msg] = {
     "impact_high": Msg("Expected impact, high", "预期效果上限"),
     "estimate": Msg("Team estimate", "团队估计"),
     "sources": Msg("Sources", "来源"),
+    "alternative_to": Msg("Alternative to (same customers)", "互为替代（同一批客户）"),
 }
 
 
@@ -142,6 +143,27 @@ SHORT_IMPACT_UNKNOWN = Msg("impact not quantifiable", "效果无法量化")
 ESTIMATE_TAG = Msg(" (estimate)", "（估计）")
 SHORT_HINT = Msg(
     'Ask "what should we do?" for the details and more options.', "可以问“应该怎么办？”查看详情和更多方案。"
+)
+ALTERNATIVES = Msg(
+    "**Alternatives, not additive:** {playbooks} target the same {count} customers and the same {value} at "
+    "stake. Their impact ranges are alternatives for the same money: do not add them up; per customer, "
+    "choose one.",
+    "**互为替代，不可相加：**{playbooks} 针对的是同一批 {count} 个客户、同一笔 {value} 涉及金额。它们的预期效果"
+    "是同一笔钱的不同选择，不能相加；每个客户选其一即可。",
+)
+ALTERNATIVES_NO_VALUE = Msg(
+    "**Alternatives, not additive:** {playbooks} target the same {count} customers: their impacts are "
+    "alternatives, do not add them up; per customer, choose one.",
+    "**互为替代，不可相加：**{playbooks} 针对的是同一批 {count} 个客户：它们的效果互为替代，不能相加；每个客户选其一即可。",
+)
+#: The follow-up offered with alternatives: it asks plan_resources (tests check it routes there).
+PLAN_QUESTION = Msg(
+    "With our budget and hours, which customers get which action?", "在现有预算和工时下，哪些客户该采取哪项行动？"
+)
+OFFER_PLAN = Msg(
+    'To choose per customer under a budget and the team\'s hours, ask: "{question}" (add the amount and '
+    'hours, e.g. "with 200k and 120 account manager hours").',
+    "要在预算和团队工时约束下为每个客户选定行动，可以问：“{question}”（加上金额和工时，例如“预算20万、客户经理120小时”）。",
 )
 FORMULA = Msg(
     "playbooks retrieved per finding (metadata filter on the finding, then similarity of the question and "

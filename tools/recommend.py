@@ -195,6 +195,38 @@ def recommend(
     return [_explain(hit, f, revenue, names) for hit, f in chosen]
 
 
+def alternatives(recs: Sequence[Recommendation]) -> list[list[Recommendation]]:
+    """Groups of two or more recommendations aimed at the same customers (at least half of the smaller
+    list in common): alternatives for the same money at stake, whose impacts must not be added."""
+    groups: list[list[Recommendation]] = []
+    for r in recs:
+        if not r.customers:
+            continue
+        mine = set(r.customers)
+        for group in groups:
+            theirs = set(group[0].customers)
+            if len(mine & theirs) * 2 >= min(len(mine), len(theirs)):
+                group.append(r)
+                break
+        else:
+            groups.append([r])
+    return [g for g in groups if len(g) > 1]
+
+
+def _alternatives_text(recs: Sequence[Recommendation], lang: Lang) -> list[str]:
+    """Per group of alternatives one line, then the offer of the plan (empty when there is none)."""
+    lines = []
+    for group in alternatives(recs):
+        ids = ", ".join(f"[{r.playbook.id}]" for r in group)
+        stake = max((r.value_at_stake for r in group if r.value_at_stake is not None), default=None)
+        count = len(set().union(*(r.customers for r in group)))
+        tpl = W.ALTERNATIVES if stake is not None else W.ALTERNATIVES_NO_VALUE
+        lines.append(tpl.format(playbooks=ids, count=count, value=money(stake, lang)).get(lang))
+    if lines:
+        lines.append(W.OFFER_PLAN.format(question=W.PLAN_QUESTION.get(lang)).get(lang))
+    return lines
+
+
 def _explain(
     hit: PlaybookHit, f: FindingArg | None, revenue: pd.Series | None, names: dict[str, str]
 ) -> Recommendation:
@@ -266,6 +298,9 @@ def recommend_actions(data: DatasetBundle, params: RecommendParams, playbooks: P
         "impact_low": float(max(i[0] for i in impacts)) if impacts else None,
         "impact_high": float(max(i[1] for i in impacts)) if impacts else None,
     }
+    groups = alternatives(recs)
+    alt = {r.playbook.id: [o.playbook.id for o in g if o is not r] for g in groups for r in g}
+    facts["alternatives"] = sum(len(g) for g in groups)
     summary = Msg(render(recs, "en", full=True, findings=len(params.findings)), "")
     summary = Msg(summary.en, render(recs, "zh", full=True, findings=len(params.findings)))
     table = pd.DataFrame(
@@ -286,6 +321,7 @@ def recommend_actions(data: DatasetBundle, params: RecommendParams, playbooks: P
                 "impact_high": r.impact[1] if r.impact else None,
                 "estimate": r.playbook.estimate,
                 "sources": ", ".join(r.playbook.sources),
+                "alternative_to": ", ".join(alt.get(r.playbook.id, [])),
             }
             for i, r in enumerate(recs)
         ]
@@ -315,6 +351,7 @@ def recommendations_json(result: ToolResult, lang: Lang) -> list[dict]:
                 "impact_low": _opt(row["impact_low"]),
                 "impact_high": _opt(row["impact_high"]),
                 "estimate": bool(row["estimate"]),
+                "alternative_to": [c for c in str(row.get("alternative_to") or "").split(", ") if c],
             }
         )
     return out
@@ -352,7 +389,10 @@ def render(recs: Sequence[Recommendation], lang: Lang, *, full: bool, findings: 
                     why=r.why().get(lang),
                 ).get(lang)
             )
-        lines += ["", W.SHORT_HINT.get(lang)]
+        lines.append("")
+        for line in _alternatives_text(recs, lang):  # same customers: alternatives, and the plan offered
+            lines += [line, ""]
+        lines.append(W.SHORT_HINT.get(lang))
         return "\n".join(lines)
     n_findings = len({r.finding.name for r in recs if r.finding}) or findings
     lines = [f"**{W.TITLE.get(lang)}**", ""]
@@ -398,6 +438,8 @@ def render(recs: Sequence[Recommendation], lang: Lang, *, full: bool, findings: 
             sep = "；" if lang == "zh" else "; "
             lines.append(f"   - {W.FIRST_STEPS.format(steps=sep.join(steps)).get(lang)}")
         lines.append(f"   - {W.CITE.format(playbook_id=hit.id, title=hit.title.get(lang)).get(lang)}")
+    for line in _alternatives_text(recs, lang):
+        lines += ["", line]
     return "\n".join(lines)
 
 

@@ -43,6 +43,7 @@ from agent.understand.decide import decide_intent
 from agent.understand.evidence import evidence
 from agent.understand.numbers import cn_number
 from agent.understand.removal import parse_removal
+from agent.understand.settings import chosen_words
 from agent.understand.text import (
     Views,
     asks_for_recommendations,
@@ -56,6 +57,7 @@ from agent.understand.types import Clarification, Context, Correction, Intent, N
 from core.text import Msg
 from prompts.recommend_actions import ACTION_TYPE_WORDS
 from prompts.scope import OUT_OF_SCOPE_PATTERNS
+from tools.registry import TOOLS
 
 __all__ = [
     "ANSWER_AT",
@@ -77,6 +79,8 @@ __all__ = [
 
 
 _OUT_OF_SCOPE = [re.compile(p) for p in OUT_OF_SCOPE_PATTERNS]
+# Tools whose answer is itself the advice (ANSWERS_ADVICE in their words): "what should we do" stays theirs.
+_ADVISORS = {name for name, spec in TOOLS.items() if getattr(spec.words, "ANSWERS_ADVICE", False)}
 
 
 def out_of_scope_form(text: str) -> bool:
@@ -123,9 +127,32 @@ def parse(question: str, context: Context) -> Intent:
     analysis = analyse(question, text, context, language)
     ruled = decide_intent(analysis.found, analysis.args, context, language, analysis.size, analysis.compare)
     if ruled.followup:
-        return ruled
+        return with_chosen_words(ruled, text)
     prediction = classifier.trained().predict(question, evidence(analysis.found, analysis.args))
     intent = choose(ruled, prediction, analysis, context, language)
-    if intent.tool == "recommend_actions" or (intent.tool is not None and analysis.found.advice):
+    advice = analysis.found.advice and intent.tool not in _ADVISORS
+    if intent.tool == "recommend_actions" or (intent.tool is not None and advice):
         intent = recommendation_intent(question, intent, analysis.views)
+    return with_chosen_words(intent, text)
+
+
+def with_chosen_words(intent: Intent, text: str) -> Intent:
+    """Add the arguments the chosen tool reads from words only once chosen (settings.chosen_words); a
+    word read so is not also an attribute value ("self-service" is not the industry Services)."""
+    if intent.tool is None:
+        return intent
+    stated, used = chosen_words(intent.tool, text.lower())
+    if not stated:
+        return intent
+    arguments = {**intent.arguments, **stated}
+    filters = {
+        attribute: kept
+        for attribute, values in (arguments.get("filters") or {}).items()
+        if (kept := [v for v in values if not any(str(v).lower().removesuffix("s") in p for p in used)])
+    }
+    if "filters" in arguments:
+        arguments["filters"] = filters
+        if not filters:
+            del arguments["filters"]
+    intent.arguments = arguments
     return intent

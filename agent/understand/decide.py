@@ -5,6 +5,7 @@ only where the tool's Params has that field and allows that value.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -185,6 +186,10 @@ def fit_stated(tool: str, stated: dict[str, Any]) -> tuple[dict[str, Any], list[
             args["horizon_months"] = max(1, round(days / 30))
         else:
             dropped.append(NotApplied("horizon", days, say(VA.NO_HORIZON, analysis=title)))
+    elif "horizon_months" in fields and "start" not in fields and args.get("start") and args.get("end"):
+        # a planner reads a stated period ("this quarter") as its horizon, in months
+        span = date.fromisoformat(args.pop("end")) - date.fromisoformat(args.pop("start"))
+        args.setdefault("horizon_months", max(1, round((span.days + 1) / 30)))
     filters = dict(args.pop("filters", None) or {})
     own_levels = TOOLS[tool].levels or {}
     if tool == "churn_risk" and args.get("rfm_segment") == ["At risk"]:

@@ -43,8 +43,12 @@ the fixed sets, the best of the rounds.
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -408,6 +412,34 @@ def _lp(problem: _Problem) -> tuple[np.ndarray, float]:
     return np.maximum(-res.ineqlin.marginals[: problem.k], 0.0), float(-res.fun)
 
 
+_STDOUT_LOCK = threading.Lock()
+_STDOUT_STATE = {"depth": 0, "saved": -1}
+
+
+@contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send what native code writes to file descriptor 1 to stderr while the block runs.
+
+    HiGHS 1.12 prints "HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();" on
+    stdout even when silent (ERGO-Code/HiGHS#2783), which would break ``custfin ask --json``. Nested and
+    concurrent uses share one redirection (the first in saves fd 1, the last out restores it).
+    """
+    with _STDOUT_LOCK:
+        if _STDOUT_STATE["depth"] == 0:
+            sys.stdout.flush()
+            _STDOUT_STATE["saved"] = os.dup(1)
+            os.dup2(2, 1)
+        _STDOUT_STATE["depth"] += 1
+    try:
+        yield
+    finally:
+        with _STDOUT_LOCK:
+            _STDOUT_STATE["depth"] -= 1
+            if _STDOUT_STATE["depth"] == 0:
+                os.dup2(_STDOUT_STATE["saved"], 1)
+                os.close(_STDOUT_STATE["saved"])
+
+
 def _milp(
     g: np.ndarray,
     r: np.ndarray,
@@ -425,13 +457,14 @@ def _milp(
     options: dict[str, float | bool] = {"mip_rel_gap": gap, "presolve": presolve}
     if time_limit is not None:
         options["time_limit"] = time_limit
-    res = milp(
-        -g,
-        integrality=np.ones(len(g)),
-        bounds=Bounds(0, 1),
-        constraints=LinearConstraint(a, -np.inf, ub),
-        options=options,
-    )
+    with stdout_to_stderr():
+        res = milp(
+            -g,
+            integrality=np.ones(len(g)),
+            bounds=Bounds(0, 1),
+            constraints=LinearConstraint(a, -np.inf, ub),
+            options=options,
+        )
     if res.x is None:
         raise RuntimeError(f"milp found no plan: {res.message}")
     x = res.x > 0.5
