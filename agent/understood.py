@@ -202,12 +202,17 @@ def _value(tool: str, key: str, value: Any, lang: Lang) -> str:
         return W.VALUES_JOIN.get(lang).join(finding_label(str(v)).get(lang) for v in value)
     if key in W.PERCENT_SETTINGS and isinstance(value, int | float):
         return f"{value:+.0%}" if key == "price_change" else f"{value:.0%}"
-    phrases = getattr(TOOLS[tool].words, "SETTING_WORDS", {}).get(key, {}).get(str(value))
+    words = TOOLS[tool].words
+    phrases = (getattr(words, "SETTING_WORDS", {}).get(key) or getattr(words, "VALUE_WORDS", {}).get(key) or {}).get(str(value))
     if phrases:
         wanted = [p for p in phrases if _is_zh(p) == (lang == "zh")]
         return (wanted or phrases)[0]
     if isinstance(value, list):
-        return W.VALUES_JOIN.get(lang).join(str(v) for v in value)
+        return W.VALUES_JOIN.get(lang).join(_value(tool, key, v, lang) for v in value)
+    if isinstance(value, dict):  # role_hours: {"account_manager": 80}
+        return W.VALUES_JOIN.get(lang).join(f"{_value(tool, key, k, lang)} {_value(tool, key, v, lang)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(value)
 
 

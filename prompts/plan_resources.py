@@ -233,6 +233,13 @@ FAMILIES = {
     "pricing": Msg("pricing", "定价"),
 }
 UNLIMITED = Msg("no limit", "不限")
+# Argument values in words for the answer's "Understood:" line only (agent/understood.py; not read by
+# the question engine, which has its own words above)
+VALUE_WORDS = {
+    "capacity_role": {k: [m.en, m.zh] for k, m in ROLES.items()},
+    "role_hours": {k: [m.en, m.zh] for k, m in ROLES.items()},
+    "actions": {k: [m.en, m.zh] for k, m in FAMILIES.items()},
+}
 ALL_FAMILIES = Msg(
     "all four (retention, service, collections, pricing)", "全部四类（挽留、服务、催收、定价）"
 )

@@ -78,6 +78,14 @@ SETTING_NAMES: dict[str, Msg] = {
     "action_type": Msg("kind of action", "行动类型"),
     "currency": Msg("currency", "货币"),
     "findings": Msg("findings", "发现"),
+    "budget": Msg("budget", "预算"),
+    "capacity_hours": Msg("hours", "工时"),
+    "capacity_role": Msg("hours of", "工时归属"),
+    "role_hours": Msg("hours by role", "各角色工时"),
+    "horizon_months": Msg("horizon (months)", "计划期（月）"),
+    "actions": Msg("action families", "行动类别"),
+    "playbooks": Msg("playbooks", "策略手册"),
+    "min_return": Msg("minimum return", "最低回报"),
 }
 # Settings given as fractions, shown as percentages
 PERCENT_SETTINGS = frozenset({"margin", "discount_rate", "price_change"})
