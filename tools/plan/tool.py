@@ -24,6 +24,7 @@ from pydantic import Field, model_validator
 from core.text import Msg
 from prompts import plan_resources as W
 from tools.bundle import DatasetBundle
+from tools.charts import bar_chart
 from tools.errors import ToolInputError, UserFacingError
 from tools.formatting import money, number, pct
 from tools.params import FilterParams
@@ -386,12 +387,7 @@ def _curve_chart(plan: ResourcePlan, budget: float | None) -> Chart:
 
 def _comparison_chart(plan: ResourcePlan) -> Chart:
     table = _comparison(plan)
-    labels = [W.PLAN_NAMES[p].en for p in table["plan"]]
-    fig = go.Figure(
-        go.Bar(x=labels, y=table["expected_gain"], text=[f"{v:,.0f}" for v in table["expected_gain"]])
-    )
-    fig.update_layout(yaxis_title=W.AXIS_GAIN.en, showlegend=False)
-    return Chart(W.CHART_COMPARE, fig)
+    return bar_chart([W.PLAN_NAMES[p].en for p in table["plan"]], table["expected_gain"], W.CHART_COMPARE)
 
 
 SPEC = ToolSpec(
