@@ -270,6 +270,7 @@ NO_HORIZON = Msg(
     "{analysis} describes what has happened, so it has no forecast horizon",
     "{analysis}描述的是已发生的情况，没有预测期",
 )
+ONE_GROUPING = Msg("an analysis groups by one dimension at a time (here: {first})", "一次分析只按一个维度分组（此处：{first}）")
 NO_COMPARISON = Msg(
     "{analysis} cannot be split by {attribute}", "{analysis}不能按{attribute}拆分比较"
 )

@@ -30,6 +30,10 @@ FOLLOWUP_MARKERS: list[str] = [
     "只要",
 ]
 
+# Markers that make a follow-up only when the question starts with them ("and by region?"); inside a
+# full question ("we have 100k and 80 hours") they join its parts.
+LEADING_ONLY: frozenset[str] = frozenset({"and", "then", "now", "also"})
+
 # Phrases that drop the period of the previous call in a follow-up.
 ALL_TIME: list[str] = [
     "all time",

@@ -78,6 +78,7 @@ SETTING_NAMES: dict[str, Msg] = {
     "action_type": Msg("kind of action", "行动类型"),
     "currency": Msg("currency", "货币"),
     "findings": Msg("findings", "发现"),
+    "group_by": Msg("grouping", "分组"),
     "budget": Msg("budget", "预算"),
     "capacity_hours": Msg("hours", "工时"),
     "capacity_role": Msg("hours of", "工时归属"),

@@ -55,6 +55,7 @@ from agent.understand.text import (
 )
 from agent.understand.types import Clarification, Context, Correction, Intent, NotApplied, Option, Removal
 from core.text import Msg
+from prompts import arguments as VA
 from prompts.recommend_actions import ACTION_TYPE_WORDS
 from prompts.scope import OUT_OF_SCOPE_PATTERNS
 from tools.registry import TOOLS
@@ -127,13 +128,21 @@ def parse(question: str, context: Context) -> Intent:
     analysis = analyse(question, text, context, language)
     ruled = decide_intent(analysis.found, analysis.args, context, language, analysis.size, analysis.compare)
     if ruled.followup:
-        return with_chosen_words(ruled, text)
+        return with_chosen_words(_one_grouping(ruled, analysis.found.more_groupings), text)
     prediction = classifier.trained().predict(question, evidence(analysis.found, analysis.args))
     intent = choose(ruled, prediction, analysis, context, language)
     advice = analysis.found.advice and intent.tool not in _ADVISORS
     if intent.tool == "recommend_actions" or (intent.tool is not None and advice):
         intent = recommendation_intent(question, intent, analysis.views)
-    return with_chosen_words(intent, text)
+    return with_chosen_words(_one_grouping(intent, analysis.found.more_groupings), text)
+
+
+def _one_grouping(intent: Intent, more: list[str]) -> Intent:
+    """A second grouping ("by region and by segment") is named as not applied: a call groups by one."""
+    grouped = intent.arguments.get("group_by")
+    if intent.tool is not None and grouped is not None:
+        intent.not_applied += [NotApplied("group_by", d, VA.ONE_GROUPING.format(first=grouped)) for d in more if d != grouped]
+    return intent
 
 
 def with_chosen_words(intent: Intent, text: str) -> Intent:

@@ -37,6 +37,7 @@ class Found:
     models: list[str] = field(default_factory=list)
     risk_levels: list[str] = field(default_factory=list)
     followup_marker: bool = False
+    more_groupings: list[str] = field(default_factory=list)  # groupings named after the first ("and by segment")
     all_time: bool = False
     trend: bool = False
     group_by: str | None = None  # "customer" = per customer (drops a grouping)
@@ -141,7 +142,9 @@ def take_group_by(views: Views, found: Found) -> str | None:
     if not hits:
         return None
     found.add_hint("group_by")
-    return min(hits)[1]
+    ordered = [dim for _, dim in sorted(hits)]
+    found.more_groupings = [d for d in dict.fromkeys(ordered[1:]) if d != ordered[0]]
+    return ordered[0]
 
 
 def scan(views: Views, found: Found) -> None:
@@ -150,6 +153,7 @@ def scan(views: Views, found: Found) -> None:
         index = views.find(entry.phrase, entry.zh)
         if index < 0:
             continue
+        first = index
         while index >= 0:
             views.mask_at(index, entry.phrase, entry.zh)
             index = views.find(entry.phrase, entry.zh)
@@ -176,8 +180,8 @@ def scan(views: Views, found: Found) -> None:
             elif kind == "risk_level":
                 found.risk_levels.append(value)
                 found.add_hint("risk_level")
-            elif kind == "followup":
-                found.followup_marker = True
+            elif kind == "followup":  # "and"/"then"/"now"/"also" mark a follow-up only as the first word
+                found.followup_marker = found.followup_marker or entry.phrase not in VF.LEADING_ONLY or first == 0
             elif kind == "all_time":
                 found.all_time = True
             elif kind == "trend":

@@ -174,3 +174,25 @@ def test_a_comparison_keeps_the_stated_grouping(session: Session) -> None:
 def test_quarterly_and_annual_wording_groups_by_the_period(session: Session, question: str, group_by: str) -> None:
     answer = engine.answer(question, session, "offline")
     assert answer.runs[0].tool == "churn_trend" and answer.runs[0].arguments["group_by"] == group_by
+
+
+@pytest.mark.parametrize(
+    ("question", "grouped", "dropped"),
+    [("revenue by region and by segment?", "region", "segment"), ("monthly revenue by region", "month", "region")],
+)
+def test_a_second_grouping_is_named_not_applied(session: Session, question: str, grouped: str, dropped: str) -> None:
+    answer = engine.answer(question, session, "offline")
+    assert answer.runs[0].arguments["group_by"] == grouped
+    assert {"part": "group_by", "value": dropped, "reason": f"an analysis groups by one dimension at a time (here: {grouped})"} in answer.not_applied
+    assert f"not applied: grouping = {dropped}" in answer.understood
+
+
+def test_and_inside_a_full_question_does_not_make_it_a_follow_up(session: Session) -> None:
+    first = engine.answer("how should we split the retention budget of 50k?", session, "offline")
+    assert first.runs[0].arguments["actions"] == ["retention"]
+    second = engine.answer("We have 100k and 80 hours of account managers: who gets what?", session, "offline")
+    assert "actions" not in second.runs[0].arguments  # not inherited from the previous plan
+    assert second.runs[0].arguments["budget"] == 100000
+    engine.answer("top 5 customers by profit", session, "offline")
+    followup = engine.answer("and by region?", session, "offline")
+    assert followup.runs[0].arguments == {"n": 5, "group_by": "region"}
