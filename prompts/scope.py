@@ -57,4 +57,16 @@ OUT_OF_SCOPE_PATTERNS: list[str] = [
     r"一般来说|通常来说|一般情况|行业平均|行业标准|行业基准|多少比较健康|合理水平",
     r"合法|违法|法律|律师|税率|增值税",
     r"推荐.{0,6}(?:软件|工具|系统|书|电脑)",
+    # writing anywhere in the request ("帮我给某公司写一封催款邮件", "can you draft us a reminder email")
+    r"\b(?:write|draft|compose)\b.{0,40}\b(?:email|e-mail|letter|message|reply|memo|post|note)s?\b",
+    r"(?:写|起草|拟|撰写)(?:一|几|个)?(?:封|份|篇|条|段)?.{0,8}(?:邮件|信|函|短信|文案|通知|公告)",
+    # acting in another system ("update the credit limit in SAP", "把SAP里的信用额度改成50万")
+    r"\b(?:update|change|set|modify|edit|delete|raise|lower|increase|decrease)\b.{0,60}\bin\s+(?:sap|salesforce|hubspot|netsuite|oracle|kingdee|yonyou|(?:the |our )?(?:crm|erp))\b",
+    r"(?:sap|crm|erp|金蝶|用友|系统)里.{0,30}(?:改成|改为|修改|设置|更新|调整|调成)",
+    # investing, outside ratings, world statistics
+    r"\bworth\s+(?:buying|investing)\b|\b(?:buy|sell)\s+(?:their|its|the)\s+(?:stock|shares)\b",
+    r"\bmoody'?s\b|\bs&p\b|\bfitch\b|\bcredit\s+bureau\b|\bdun\s*&\s*bradstreet\b",
+    r"股票|值得买|值得投资|穆迪|标普|惠誉|征信机构|评级机构",
+    r"\bannual\s+leave\b|\bpaid\s+leave\b|\bpayroll\b|\bsalar(?:y|ies)\b|年假|工资|社保|个税",
+    r"(?:全球|全国|全行业|世界).{0,12}平均|\bglobal(?:ly)?\b.{0,30}\baverage\b|\bworldwide\s+average\b",
 ]
