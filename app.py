@@ -34,10 +34,12 @@ from agent import settings as settings_mod
 from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
 from agent.memory import IdleReleaser
+from agent.report import conversation
 from agent.security import files, render, shutdown, uploads, wiring
 from agent.session import Session
 from core.text import Lang
 from prompts import answers as T
+from prompts import report as RW
 from tools.errors import UserFacingError
 from tools.ingest import read_tables
 
@@ -466,12 +468,26 @@ def mapping_actions(session: Session, choices: list, lang: Lang) -> list[cl.Acti
 
 
 def clarify_actions(answer: Answer) -> list[cl.Action]:
-    """One button per option of a clarifying question (a typed number works too)."""
+    """One button per option of a clarifying question (a typed number works too); under an analysis,
+    "add to report" (agent/report/conversation.py)."""
     options = (answer.clarify or {}).get("options", [])
-    return [
+    actions = [
         cl.Action(name="clarify_pick", payload={"number": i}, label=f"{i}. {o['label']}")
         for i, o in enumerate(options, start=1)
     ]
+    if answer.analysis_number:
+        label = RW.ADD_TO_REPORT.get(answer.language)
+        actions.append(cl.Action(name="add_to_report", payload={"number": answer.analysis_number}, label=label))
+    return actions
+
+
+@cl.action_callback("add_to_report")
+async def on_add_to_report(action: cl.Action) -> None:
+    session = await get_session()
+    number = int((action.payload or {}).get("number") or 0)
+    added = conversation.mark(session, number, session.language)
+    await save_conversation(session)
+    await deliver(cl.Message(content=added.markdown))
 
 
 @cl.action_callback("clarify_pick")
@@ -551,7 +567,9 @@ def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
     """Answer -> message text plus inline elements: table, its full CSV, chart (runs in a thread)."""
     lang = answer.language
     content = answer.markdown
-    elements: list[cl.Element] = []
+    elements: list[cl.Element] = [
+        cl.File(name=a.name, content=a.content, mime=a.mime, display="inline") for a in answer.attachments
+    ]
     result = answer.result
     if result is None:
         return content, elements

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,22 @@ def _parser() -> argparse.ArgumentParser:
     tool.add_argument("--list", action="store_true", help="Print every tool with its description and schema.")
     tool.add_argument("--args", default="{}", help="Tool arguments as a JSON object.")
     data_options(tool)
+
+    report = sub.add_parser(
+        "report", help="Ask questions and write the management report of their answers (XLSX, HTML, PDF)."
+    )
+    report.add_argument(
+        "--ask", action="append", default=[], metavar="QUESTION", required=True,
+        help="A question (repeatable, answered in order like a conversation).",
+    )  # fmt: skip
+    report.add_argument(
+        "--out", action="append", default=[], metavar="FILE", required=True, type=Path,
+        help="report.xlsx, report.html or report.pdf (repeatable).",
+    )  # fmt: skip
+    report.add_argument("--company", help="Company name on the cover (default: CUSTFIN_COMPANY).")
+    report.add_argument("--period", help="Period on the cover (default: the dates of the data).")
+    report.add_argument("--engine", choices=["auto", "offline", "model"], default="offline")
+    data_options(report)
 
     demo = sub.add_parser("demo-data", help="Write the demo company as one CSV per table kind.")
     demo.add_argument("--out", required=True, type=Path)
@@ -226,6 +243,40 @@ def _tool(args: argparse.Namespace) -> int:
     )
 
 
+def _report(args: argparse.Namespace) -> int:
+    """Answer each --ask in one session (a conversation), then write the report to every --out."""
+    from agent import engine, report
+    from prompts import report as W
+
+    for out in args.out:
+        report.format_of(out)  # a bad name fails before any work
+    session = _session(args)
+    answers, code = [], EXIT_OK
+    for question in args.ask:
+        answer = engine.answer(question, session, args.engine, args.lang)
+        if answer.clarify is not None:  # asked back: the first reading, as the chat's first button
+            sys.stderr.write(f"{question!r}: {answer.clarify['question']} -> 1. {answer.clarify['options'][0]['label']}\n")
+            answer = engine.pick(session, 1, answer.language)
+        if answer.error is not None or answer.internal_error or answer.result is None:
+            sys.stderr.write(f"{question!r}: not in the report: {answer.markdown.splitlines()[-1][:300]}\n")
+            code = EXIT_INTERNAL if answer.internal_error else EXIT_INPUT
+            continue
+        answers.append(answer)
+    lang = args.lang or (answers[0].language if answers else "en")
+    company = args.company or os.environ.get("CUSTFIN_COMPANY") or (W.DEMO_COMPANY.get(lang) if session.is_demo else None)
+    built = report.build(answers, lang, company=company, period=args.period, data_period=session.event_period())
+    written = report.write(built, args.out)
+    listing = [
+        {"path": str(w.path), "format": w.fmt, "bytes": w.size, "seconds": round(w.seconds, 3)} for w in written
+    ]
+    if args.json:
+        _emit({"written": listing, "analyses": [{"question": s.question, "tool": s.tool} for s in built.sections]})
+    else:
+        for w in listing:
+            sys.stdout.write(f"{w['path']}\t{w['format']}\t{w['bytes']:,} bytes\t{w['seconds']:.2f} s\n")
+    return code
+
+
 def _demo(args: argparse.Namespace) -> int:
     from tools.demo import write_csvs
 
@@ -281,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = getattr(args, "lang", None) or "en"
     wants_json = getattr(args, "json", False) or getattr(args, "question", None) == "-"
     try:
-        handler = {"ask": _ask, "tool": _tool, "demo-data": _demo, "users": _users}[args.command]
+        handler = {"ask": _ask, "tool": _tool, "report": _report, "demo-data": _demo, "users": _users}[args.command]
         return handler(args)
     except UserFacingError as exc:
         if wants_json:

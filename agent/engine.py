@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from agent import asking, comparison, compose, ratelimit, run, understand, understood
 from agent.answer import Answer
+from agent.report import conversation
 from agent.session import Session
 from agent.understand.pick import pick as picked
 from core.text import Lang, Msg
@@ -57,6 +58,8 @@ def answer(
         number = picked(question, len(pending.options))
         if number is not None:
             return pick(session, number, language, pending)
+    if conversation.is_export(question):  # the report of this conversation, decided before any model
+        return conversation.export_answer(question, language, session)
     intent = understand.parse(question, session.context())
     if intent.removal is not None:  # deleting data is decided here, never by a model
         result = _remove(question, session, intent.removal, language)
@@ -69,6 +72,7 @@ def answer(
             warnings.append(T.MODEL_NOT_CONFIGURED)
         result = _answer_offline(question, session, intent, language, warnings)
     result.markdown = compose.inert_markdown(result.markdown)  # no image or link from data or a model
+    conversation.record(session, result)
     return result
 
 
@@ -93,7 +97,9 @@ def pick(
     if option.tool is None:
         return _understood(compose.help_answer(question, language), language)
     intent = understand.Intent(option.tool, dict(option.arguments), language)
-    return _answer_offline(question, session, intent, language, [])
+    answer = _answer_offline(question, session, intent, language, [])
+    conversation.record(session, answer)
+    return answer
 
 
 def _answer_offline(
