@@ -29,7 +29,7 @@ from chainlit.utils import utc_now
 from fastapi import Depends, HTTPException
 from fastapi.responses import FileResponse
 
-from agent import auth, compose, database, engine, oauth, persistence, understand
+from agent import auth, compose, database, digest, engine, oauth, persistence, understand
 from agent import settings as settings_mod
 from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
@@ -39,6 +39,7 @@ from agent.security import files, render, shutdown, uploads, wiring
 from agent.session import Session
 from core.text import Lang
 from prompts import answers as T
+from prompts import digest as DW
 from prompts import report as RW
 from tools.errors import UserFacingError
 from tools.ingest import read_tables
@@ -451,6 +452,9 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
         await say_sorry(exc)
         return
     await deliver(cl.Message(content=report, actions=mapping_actions(session, outcome.choices(), lang)))
+    if outcome.ok and digest.uploaded_again(session, filename):  # a newer export: what changed since
+        question = DW.AUTO_QUESTION.get(lang)
+        await respond(session, lambda: engine.changes(question, session, lang))
 
 
 MAX_BUTTONS = 6  # one-click mapping corrections offered under an upload report

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from agent import asking, comparison, compose, ratelimit, run, understand, understood
+from agent import asking, comparison, compose, digest, ratelimit, run, understand, understood
 from agent.answer import Answer
 from agent.report import conversation
 from agent.session import Session
@@ -60,6 +60,8 @@ def answer(
             return pick(session, number, language, pending)
     if conversation.is_export(question):  # the report of this conversation, decided before any model
         return conversation.export_answer(question, language, session)
+    if digest.is_digest(question):  # what changed between the last two exports
+        return changes(question, session, language)
     intent = understand.parse(question, session.context())
     if intent.removal is not None:  # deleting data is decided here, never by a model
         result = _remove(question, session, intent.removal, language)
@@ -72,6 +74,15 @@ def answer(
             warnings.append(T.MODEL_NOT_CONFIGURED)
         result = _answer_offline(question, session, intent, language, warnings)
     result.markdown = compose.inert_markdown(result.markdown)  # no image or link from data or a model
+    conversation.record(session, result)
+    return result
+
+
+def changes(question: str, session: Session, language: Lang) -> Answer:
+    """The digest of changes between the last two exports of each kind (a question, or the upload of a
+    newer export); kept as an analysis of the conversation (it goes in the report)."""
+    result = digest.chat_answer(question, session, language)
+    result.markdown = compose.inert_markdown(result.markdown)
     conversation.record(session, result)
     return result
 

@@ -84,6 +84,8 @@ ADDED = Msg(
 )
 ALREADY_ADDED = Msg("This analysis is already in the report.", "该分析已在报告中。")
 
+TITLES = {"change_digest": Msg("What changed", "变化摘要")}  # analyses that are not registered tools
+
 # Labels of facts that are not table columns (the rest come from prompts/columns.py and the tools' words)
 LABELS: dict[str, Msg] = {
     "total_revenue": Msg("Total revenue", "总收入"),

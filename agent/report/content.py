@@ -112,7 +112,7 @@ def first_sentences(text: str, limit: int = 320) -> str:
 def tool_title(tool: str, lang: Lang) -> str:
     spec = TOOLS.get(tool)
     if spec is None:
-        return tool
+        return W.TITLES[tool].get(lang) if tool in W.TITLES else tool
     help_ = getattr(spec.words, "HELP", None)
     return help_[0].get(lang) if help_ else tool
 

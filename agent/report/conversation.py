@@ -78,7 +78,10 @@ def recompute(session: Session, analysis: Analysis) -> Answer | None:
     """The answer of an analysis kept only as its calls (a rebuilt session): the same tools on the same
     stored data give the same numbers."""
     from agent import compose, run
+    from tools.registry import TOOLS
 
+    if not all(tool in TOOLS for tool, _ in analysis.calls):  # a digest: its snapshots are not kept
+        return None
     answer = None
     runs = []
     for tool, arguments in analysis.calls:
