@@ -570,10 +570,11 @@ async def respond(
 def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
     """Answer -> message text plus inline elements: table, its full CSV, chart (runs in a thread)."""
     lang = answer.language
-    content = answer.markdown
+    content, folded = compose.fold_recommendations(answer.markdown, lang)
     elements: list[cl.Element] = [
         cl.File(name=a.name, content=a.content, mime=a.mime, display="inline") for a in answer.attachments
     ]
+    elements += [cl.Text(name=name, content=render.inert(text), display="side") for name, text in folded]
     result = answer.result
     if result is None:
         return content, elements

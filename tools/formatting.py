@@ -100,6 +100,20 @@ def excel_format(kind: str, integer: bool = False) -> str:
     return "#,##0.00"
 
 
+def display_column(values: list[object], kind: str) -> list[str]:
+    """A column's cells as ``display`` shows them, with one number of decimals for the whole column
+    (90.00 beside 169.91, not 90), whole numbers without decimals."""
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    fractional = any(isinstance(v, float) and math.isfinite(v) and not float(v).is_integer() for v in numbers)
+    if kind in ("count", "number") and fractional:
+        digits = 1 if kind == "count" else 2
+        return [
+            f"{float(v):,.{digits}f}" if v in numbers and math.isfinite(float(v)) else display(v, kind)  # type: ignore[arg-type]
+            for v in values
+        ]
+    return [display(v, kind) for v in values]
+
+
 def display(value: object, kind: str) -> str:
     """One number as a table cell shows it: money 1,234.57; share 12.3%; count 1,234; else 1,234.57."""
     if value is None or isinstance(value, bool):
