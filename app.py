@@ -554,7 +554,10 @@ async def respond(
                 step.input = run.arguments
                 step.output = render.inert(compose.step_text(run, lang))
                 step.is_error = run.error is not None
-        content, elements = await asyncio.to_thread(render_answer, result)
+        content, elements, folded = await asyncio.to_thread(render_answer, result)
+        for name, text in folded:  # each recommendation's details, collapsed (the answer says one line)
+            async with cl.Step(name=name, type="tool", default_open=False) as step:
+                step.output = render.inert(text)
         await forget_files(session, result.removed_files)
         await save_conversation(session)
     except Exception as exc:
@@ -567,17 +570,17 @@ async def respond(
     await deliver(cl.Message(content=content, elements=elements, actions=clarify_actions(result)))
 
 
-def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
+def render_answer(answer: Answer) -> tuple[str, list[cl.Element], list[tuple[str, str]]]:
     """Answer -> message text plus inline elements: table, its full CSV, chart (runs in a thread)."""
     lang = answer.language
     content, folded = compose.fold_recommendations(answer.markdown, lang)
     elements: list[cl.Element] = [
         cl.File(name=a.name, content=a.content, mime=a.mime, display="inline") for a in answer.attachments
     ]
-    elements += [cl.Text(name=name, content=render.inert(text), display="side") for name, text in folded]
+
     result = answer.result
     if result is None:
-        return content, elements
+        return content, elements, folded
     notes = []
     for table in result.tables:
         name = slug(table.name)
@@ -604,7 +607,7 @@ def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
         elements.append(cl.Plotly(name=f"chart_{i + 1}", figure=figure, display="inline", size="large"))
     if notes:
         content += "\n\n" + "\n".join(f"- {n}" for n in notes)
-    return content, elements
+    return content, elements, folded
 
 
 def slug(name: str) -> str:

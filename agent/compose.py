@@ -400,6 +400,12 @@ def display_frame(table: Table, lang: Lang, tool: str | None = None) -> pd.DataF
     return shown.rename(columns=lambda c: report_label(str(c), tool, lang))
 
 
+def _step_name(name: str, line: str) -> str:
+    """"Details 1 · <title>": the collapsed step that holds a recommendation's details."""
+    title = re.match(r"\*\*(.+?)\*\*", line)
+    return f"{name} · {title.group(1)}" if title else name
+
+
 def _missing(value: Any) -> bool:
     try:
         return value is None or bool(pd.isna(value))
@@ -414,8 +420,9 @@ VALUE_LABELLED = {"bucket"}
 
 def fold_recommendations(markdown: str, lang: Lang) -> tuple[str, list[tuple[str, str]]]:
     """The chat's recommendations: one line each (the numbered title), the details (targets, why,
-    expected impact, first steps) folded into a side panel named on that line. Returns the markdown
-    and the (name, details) of each panel; a text without detailed recommendations is unchanged."""
+    expected impact, first steps) folded into a collapsed step named on that line ("Details 1 ·
+    <title>"). Returns the markdown and the (step name, details) of each; a text without detailed
+    recommendations is unchanged."""
     lines = markdown.split("\n")
     out: list[str] = []
     folded: list[tuple[str, str]] = []
@@ -425,7 +432,7 @@ def fold_recommendations(markdown: str, lang: Lang) -> tuple[str, list[tuple[str
         if short:
             name = T.DETAILS_NAME.format(n=len(folded) + 1).get(lang)
             out.append(f"- {short.group(1)}{'.' if lang == 'en' else '。'} {name}")
-            folded.append((name, lines[i][2:]))
+            folded.append((_step_name(name, short.group(1)), lines[i][2:]))
             i += 1
             continue
         match = FOLD_ITEM.match(lines[i])
@@ -437,7 +444,7 @@ def fold_recommendations(markdown: str, lang: Lang) -> tuple[str, list[tuple[str
         if match and details:
             name = T.DETAILS_NAME.format(n=len(folded) + 1).get(lang)
             out.append(f"{lines[i]} · {name}")
-            folded.append((name, f"{lines[i]}\n\n" + "\n".join(details)))
+            folded.append((_step_name(name, match.group(2)), f"{lines[i]}\n\n" + "\n".join(details)))
             i = j
             continue
         out.append(lines[i])

@@ -1,6 +1,6 @@
 """Readable chat tables (issue 17, item 4): money with separators, shares as %, labels in the reader's
 language, only the reader's columns (no title_en/title_zh/why_en/why_zh), the CSV at full precision;
-recommendations one line each with the details folded into a side panel."""
+recommendations one line each with the details folded into a collapsed step."""
 
 from __future__ import annotations
 
@@ -63,10 +63,11 @@ def test_recommendations_table_shows_only_reader_columns(session):
 def test_recommendations_fold_to_one_line_each(session):
     full = engine.answer("what should we do about overdue receivables", session, "offline")
     text, folded = compose.fold_recommendations(full.markdown, "en")
-    assert [name for name, _ in folded] == [f"Details {i}" for i in range(1, len(folded) + 1)] and folded
+    assert folded and [n.split(" · ")[0] for n, _ in folded] == [f"Details {i}" for i in range(1, len(folded) + 1)]
+    assert folded[0][0] == f"Details 1 · {full.recommendations[0]['title']}"
     assert "First steps" not in text and "First steps" in folded[0][1]
     for name, _ in folded:
-        line = next(line for line in text.splitlines() if line.endswith(name))
+        line = next(line for line in text.splitlines() if line.endswith(name.split(" · ")[0]))
         assert line.count("\n") == 0 and len(line) < 260
     short = engine.answer("哪些客户有逾期？", session, "offline")
     text, folded = compose.fold_recommendations(short.markdown, "zh")
