@@ -52,6 +52,9 @@ ROWS_SHOWN = Msg(
     "First {shown:,} of {total:,} rows; the XLSX report has them all.",
     "显示前 {shown:,} 行，共 {total:,} 行；XLSX 报告包含全部行。",
 )
+COLUMNS_LEFT_OUT = Msg(
+    "{count} more columns on the screen and in the XLSX report.", "另有 {count} 列见网页版和 XLSX 报告。"
+)
 VALUE_AT_STAKE = Msg("Value at stake", "涉及金额")
 CUSTOMERS = Msg("Customers", "客户数")
 NO_ANALYSES = Msg(
@@ -102,4 +105,26 @@ LABELS: dict[str, Msg] = {
     "exposure_high_risk": Msg("Exposure to high-risk customers", "高风险客户敞口"),
     "total_clv": Msg("Total CLV", "客户终身价值合计"),
     "average_clv": Msg("Average CLV", "平均客户终身价值"),
+    "deteriorating_payers": Msg("Payers getting later", "付款恶化客户数"),
+    "limit_reductions": Msg("Customers above their recommended limit", "超出建议额度的客户数"),
+    "financials_used": Msg("Customers with financial statements", "有财务报表的客户数"),
+    "customers_at_medium_risk": Msg("Customers at medium churn risk", "中流失风险客户数"),
+    "customers_at_low_risk": Msg("Customers at low churn risk", "低流失风险客户数"),
+    "share_at_high_risk": Msg("Share at high churn risk", "高流失风险客户占比"),
+    "average_churn_probability": Msg("Average churn probability", "平均流失概率"),
+    "open_invoices": Msg("Open invoices", "未结发票数"),
+    "overdue_invoices": Msg("Overdue invoices", "逾期发票数"),
+    "customers_with_overdue": Msg("Customers with overdue invoices", "有逾期的客户数"),
+    "written_off_amount": Msg("Written off", "核销金额"),
+    "written_off_rate": Msg("Write-off rate", "核销率"),
+    "listed": Msg("Customers listed", "列出的客户数"),
+    "listed_revenue_share": Msg("Listed customers' share of revenue", "列出客户的收入占比"),
+    "listed_profit_share": Msg("Listed customers' share of profit", "列出客户的利润占比"),
+}
+LABEL_PATTERNS: dict[str, Msg] = {  # facts numbered or lettered per group; {n} is the group
+    r"customers_grade_([a-e])": Msg("Grade {n} customers", "{n} 级客户数"),
+    r"days_(\d+_\d+|90_plus)_amount": Msg("Overdue {n} days", "逾期 {n} 天金额"),
+    r"retention_period_(\d+)": Msg("Retention after {n} periods", "第 {n} 期留存率"),
+    r"revenue_retention_period_(\d+)": Msg("Revenue retention after {n} periods", "第 {n} 期收入留存率"),
+    r"(\w+)_customers": Msg("Customers: {n}", "客户数：{n}"),
 }

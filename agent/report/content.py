@@ -120,15 +120,27 @@ def tool_title(tool: str, lang: Lang) -> str:
 def label(name: str, tool: str | None, lang: Lang) -> str:
     words = TOOLS[tool].words if tool in TOOLS else None
     found = column_label(str(name), words) or W.LABELS.get(str(name))
+    if found is None:
+        for pattern, template in W.LABEL_PATTERNS.items():
+            match = re.fullmatch(pattern, str(name))
+            if match:
+                found = template.format(n=match.group(1).upper() if len(match.group(1)) == 1 else match.group(1))
+                break
     if found is not None:
         return found.get(lang)
     return str(name).replace("_", " ").capitalize() if lang == "en" else str(name)
 
 
+STRONG_MONEY = {"revenue", "profit", "amount", "cost", "value", "clv", "spend", "sales", "exposure", "cac", "ltv"}
+
+
 def fact_kind(name: str, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "text"
-    return value_kind(name, value)
+    kind = value_kind(name, value)
+    if kind == "money" and isinstance(value, int) and not set(name.split("_")) & STRONG_MONEY:
+        return "count"  # limit_reductions = 88: customers, not money
+    return kind
 
 
 def reader_frame(table: Table, lang: Lang) -> pd.DataFrame:

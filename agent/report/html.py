@@ -19,6 +19,7 @@ from tools.formatting import display
 from tools.formatting import money as fmt_money
 
 HTML_ROWS = 40  # rows of a table in the HTML/PDF report (the XLSX has every row)
+PRINT_COLUMNS = 12  # columns that fit an A4 page; a wider table prints its first ones (the page scrolls)
 FONTS = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", ' \
         '"Noto Sans", "DejaVu Sans", Arial, sans-serif'  # fmt: skip
 
@@ -52,7 +53,9 @@ thead { display: table-header-group; }
 .exec li { margin-bottom: 5px; }
 .exec { font-size: 10pt; }
 code { font-size: 8pt; word-break: break-all; }
-@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
+.wide { overflow-x: auto; } .print-only { display: none; }
+@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; }
+               .screen-only { display: none; } .print-only { display: block; } }
 """.replace("__FONTS__", FONTS)
 
 
@@ -65,6 +68,19 @@ def plotly_js() -> str:
 
 def e(text: Any) -> str:
     return html.escape("" if text is None else str(text), quote=True)
+
+
+def wide_table_html(frame: pd.DataFrame, tool: str, lang: str) -> str:
+    """A table on the screen (every column, scrolling sideways) and in print (the first columns that
+    fit the page, the rest named as left out)."""
+    if len(frame.columns) <= PRINT_COLUMNS:
+        return table_html(frame, tool, lang)
+    left_out = len(frame.columns) - PRINT_COLUMNS
+    note = f'<p class="note">{e(W.COLUMNS_LEFT_OUT.format(count=left_out).get(lang))}</p>'  # type: ignore[arg-type]
+    return (
+        f'<div class="wide screen-only">{table_html(frame, tool, lang)}</div>'
+        f'<div class="print-only">{table_html(frame.iloc[:, :PRINT_COLUMNS], tool, lang)}{note}</div>'
+    )
 
 
 def table_html(frame: pd.DataFrame, tool: str, lang: str, limit: int = HTML_ROWS) -> str:
@@ -158,7 +174,7 @@ def section_html(s: Section, lang: str, version: str) -> str:
     for i, table in enumerate(s.tables):
         title = table.title.get(lang) if table.title else table.name  # type: ignore[arg-type]
         parts.append(f"<h3>{e(title)}</h3>")
-        parts.append(table_html(reader_frame(table, lang), s.tool, lang))  # type: ignore[arg-type]
+        parts.append(wide_table_html(reader_frame(table, lang), s.tool, lang))  # type: ignore[arg-type]
         if i == 0 and s.charts:
             parts.append(chart_html(s.charts[0].figure, s.charts[0].title.get(lang), f"chart-{s.number}-1"))  # type: ignore[arg-type]
     if not s.tables and s.charts:
