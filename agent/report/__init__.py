@@ -60,19 +60,28 @@ class Written:
 
 
 def write(report: Report, paths: list[str | Path]) -> list[Written]:
-    """Write the report to every path (its format from the suffix); the HTML is made once for an
-    HTML and a PDF together."""
+    """Write the report to every path (its format from the suffix). A PDF that cannot be made here
+    (no Chromium) does not stop the other formats: they are written, then its error is raised."""
     import time
+
+    from agent.report.pdf import PdfUnavailable
 
     formats = [format_of(p) for p in paths]  # every name checked before anything is written
     if not report.sections:
         raise ReportError(W.NO_ANALYSES, code="nothing_to_report")
     done = []
+    failed: PdfUnavailable | None = None
     for path, fmt in zip(paths, formats, strict=True):
         started = time.perf_counter()
-        data = render(report, fmt)
+        try:
+            data = render(report, fmt)
+        except PdfUnavailable as exc:
+            failed = exc
+            continue
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         done.append(Written(target, fmt, len(data), time.perf_counter() - started))
+    if failed is not None:
+        raise failed
     return done

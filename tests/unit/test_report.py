@@ -237,3 +237,18 @@ def test_chat_export_add_to_report_and_rebuilt_session():
     rebuilt.restore_follow_up_state(state)
     again = conversation.answers_of(rebuilt)
     assert [a.result.facts for a in again] == [second.result.facts]
+
+
+def test_without_a_browser_the_pdf_fails_clearly_and_the_rest_is_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CUSTFIN_CHROMIUM", str(tmp_path / "no-such-browser"))
+    outs = [tmp_path / "r.pdf", tmp_path / "r.xlsx"]
+    code = main(["report", "--ask", QUESTIONS[0], "--out", str(outs[0]), "--out", str(outs[1]), "--lang", "zh"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Chromium" in err and "fonts-noto-cjk" in err
+    assert outs[1].is_file() and not outs[0].exists()
+    session = Session(demo=True)
+    engine.answer(QUESTIONS[0], session, "offline")
+    exported = engine.answer("export a report", session, "offline")
+    assert [a.name.rsplit(".", 1)[1] for a in exported.attachments] == ["xlsx", "html"]
+    assert "PDF" in exported.markdown and "chromium" in exported.markdown
