@@ -29,15 +29,18 @@ from chainlit.utils import utc_now
 from fastapi import Depends, HTTPException
 from fastapi.responses import FileResponse
 
-from agent import auth, compose, database, downloads, engine, oauth, persistence, understand
+from agent import auth, compose, database, digest, downloads, engine, oauth, persistence, understand
 from agent import settings as settings_mod
 from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
 from agent.memory import IdleReleaser
+from agent.report import conversation
 from agent.security import files, render, shutdown, uploads, wiring
 from agent.session import Session
 from core.text import Lang
 from prompts import answers as T
+from prompts import digest as DW
+from prompts import report as RW
 from tools.errors import UserFacingError
 from tools.ingest import read_tables
 
@@ -449,6 +452,9 @@ async def ingest_upload(session: Session, element: Any, lang: Lang) -> None:
         await say_sorry(exc)
         return
     await deliver(cl.Message(content=report, actions=mapping_actions(session, outcome.choices(), lang)))
+    if outcome.ok and digest.uploaded_again(session, filename):  # a newer export: what changed since
+        question = DW.AUTO_QUESTION.get(lang)
+        await respond(session, lambda: engine.changes(question, session, lang))
 
 
 MAX_BUTTONS = 6  # one-click mapping corrections offered under an upload report
@@ -466,12 +472,26 @@ def mapping_actions(session: Session, choices: list, lang: Lang) -> list[cl.Acti
 
 
 def clarify_actions(answer: Answer) -> list[cl.Action]:
-    """One button per option of a clarifying question (a typed number works too)."""
+    """One button per option of a clarifying question (a typed number works too); under an analysis,
+    "add to report" (agent/report/conversation.py)."""
     options = (answer.clarify or {}).get("options", [])
-    return [
+    actions = [
         cl.Action(name="clarify_pick", payload={"number": i}, label=f"{i}. {o['label']}")
         for i, o in enumerate(options, start=1)
     ]
+    if answer.analysis_number:
+        label = RW.ADD_TO_REPORT.get(answer.language)
+        actions.append(cl.Action(name="add_to_report", payload={"number": answer.analysis_number}, label=label))
+    return actions
+
+
+@cl.action_callback("add_to_report")
+async def on_add_to_report(action: cl.Action) -> None:
+    session = await get_session()
+    number = int((action.payload or {}).get("number") or 0)
+    added = conversation.mark(session, number, session.language)
+    await save_conversation(session)
+    await deliver(cl.Message(content=added.markdown))
 
 
 @cl.action_callback("clarify_pick")
@@ -534,7 +554,10 @@ async def respond(
                 step.input = run.arguments
                 step.output = render.inert(compose.step_text(run, lang))
                 step.is_error = run.error is not None
-        content, elements = await asyncio.to_thread(render_answer, result)
+        content, elements, folded = await asyncio.to_thread(render_answer, result)
+        for name, text in folded:  # each recommendation's details, collapsed (the answer says one line)
+            async with cl.Step(name=name, type="tool", default_open=False) as step:
+                step.output = render.inert(text)
         await forget_files(session, result.removed_files)
         await save_conversation(session)
     except Exception as exc:
@@ -550,14 +573,17 @@ async def respond(
     await deliver(cl.Message(content=content, elements=elements, actions=actions))
 
 
-def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
+def render_answer(answer: Answer) -> tuple[str, list[cl.Element], list[tuple[str, str]]]:
     """Answer -> message text plus inline elements: table, its full CSV, chart (runs in a thread)."""
     lang = answer.language
-    content = answer.markdown
-    elements: list[cl.Element] = []
+    content, folded = compose.fold_recommendations(answer.markdown, lang)
+    elements: list[cl.Element] = [
+        cl.File(name=a.name, content=a.content, mime=a.mime, display="inline") for a in answer.attachments
+    ]
+
     result = answer.result
     if result is None:
-        return content, elements
+        return content, elements, folded
     notes = []
     own_files = downloads.files(result)  # e.g. the plan's hand-out as CSV and XLSX
     for table in result.tables:
@@ -566,8 +592,8 @@ def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
         total = len(table.frame)
         frame = compose.display_frame(table, lang, result.tool)
         elements.append(cl.Dataframe(name=name, data=frame, display="inline"))
-        for file_name, content, mime in own_files.get(table.name) or [(csv_name, compose.table_csv(table), "text/csv")]:
-            elements.append(cl.File(name=file_name, content=content, mime=mime, display="inline"))
+        for file_name, data, mime in own_files.get(table.name) or [(csv_name, compose.table_csv(table), "text/csv")]:
+            elements.append(cl.File(name=file_name, content=data, mime=mime, display="inline"))
         if total > compose.MAX_DISPLAY_ROWS:
             title = table.title.get(lang) if table.title else table.name
             note = T.TABLE_TRUNCATED.format(
@@ -584,7 +610,7 @@ def render_answer(answer: Answer) -> tuple[str, list[cl.Element]]:
         elements.append(cl.Plotly(name=f"chart_{i + 1}", figure=figure, display="inline", size="large"))
     if notes:
         content += "\n\n" + "\n".join(f"- {n}" for n in notes)
-    return content, elements
+    return content, elements, folded
 
 
 def slug(name: str) -> str:

@@ -36,6 +36,15 @@ class ToolRun:
 
 
 @dataclass
+class Attachment:
+    """A file that goes with an answer (the report of the conversation, a digest)."""
+
+    name: str
+    content: bytes
+    mime: str
+
+
+@dataclass
 class Answer:
     question: str
     language: Lang
@@ -54,6 +63,8 @@ class Answer:
     doubt_line: str = ""  # the plausibility gates' doubts, the answer's first line when any fired
     doubts: list[dict[str, Any]] = field(default_factory=list)  # [{"gate", "message"}] (CLI JSON)
     choices: list[Any] = field(default_factory=list)  # one-click mapping fixes (agent.session.MappingChoice)
+    attachments: list[Attachment] = field(default_factory=list)  # files to download (a report)
+    analysis_number: int | None = None  # this answer's number among the conversation's analyses (report)
 
     @property
     def body(self) -> str:
@@ -70,3 +81,23 @@ class Answer:
         if self.combined is not None:
             return self.combined
         return self.runs[-1].result if self.runs else None
+
+
+@dataclass
+class Analysis:
+    """One analysis of the conversation: the question, the tool calls, and the answer (None after the
+    session was rebuilt from storage: computed again from the calls on export)."""
+
+    question: str
+    language: Lang
+    calls: list[tuple[str, dict[str, Any]]]
+    answer: Answer | None = None
+
+    def to_state(self) -> dict[str, Any]:
+        return {"question": self.question, "language": self.language, "calls": [list(c) for c in self.calls]}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Analysis:
+        calls = [(str(t), dict(a or {})) for t, a in state.get("calls", [])]
+        lang = "zh" if state.get("language") == "zh" else "en"
+        return cls(str(state.get("question") or ""), lang, calls)  # type: ignore[arg-type]

@@ -1,12 +1,14 @@
 """The `custfin` command: ask questions, run tools, list the registry, write demo data.
 
-See ARCHITECTURE.md "CLI contract". Exit codes: 0 answered, 2 unusable input, 1 internal error.
+See ARCHITECTURE.md "CLI contract". Exit codes: 0 answered, 2 unusable input, 1 internal error; `digest`
+also 3 (something got worse: for cron) and 4 (the webhook post failed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,43 @@ def _parser() -> argparse.ArgumentParser:
     tool.add_argument("--list", action="store_true", help="Print every tool with its description and schema.")
     tool.add_argument("--args", default="{}", help="Tool arguments as a JSON object.")
     data_options(tool)
+
+    report = sub.add_parser(
+        "report", help="Ask questions and write the management report of their answers (XLSX, HTML, PDF)."
+    )
+    report.add_argument(
+        "--ask", action="append", default=[], metavar="QUESTION", required=True,
+        help="A question (repeatable, answered in order like a conversation).",
+    )  # fmt: skip
+    report.add_argument(
+        "--out", action="append", default=[], metavar="FILE", required=True, type=Path,
+        help="report.xlsx, report.html or report.pdf (repeatable).",
+    )  # fmt: skip
+    report.add_argument("--company", help="Company name on the cover (default: CUSTFIN_COMPANY).")
+    report.add_argument("--period", help="Period on the cover (default: the dates of the data).")
+    report.add_argument("--engine", choices=["auto", "offline", "model"], default="offline")
+    data_options(report)
+
+    digest = sub.add_parser(
+        "digest",
+        help="What changed between two exports, customer by customer (exit 0: nothing got worse, 3: something "
+        "did, 4: the webhook post failed).",
+    )
+    digest.add_argument("--before", nargs="+", action="extend", default=[], metavar="FILE", required=True)
+    digest.add_argument("--after", nargs="+", action="extend", default=[], metavar="FILE", required=True)
+    digest.add_argument("--map", nargs="+", action="extend", default=[], metavar="COL=canonical")
+    digest.add_argument("--json", action="store_true", help="Print the digest as one JSON object.")
+    digest.add_argument("--lang", choices=["en", "zh"], help="Language of the digest (default en).")
+    digest.add_argument(
+        "--out", action="append", default=[], type=Path, metavar="FILE",
+        help="digest.json, digest.md, or a report: digest.xlsx / .html / .pdf (repeatable).",
+    )  # fmt: skip
+    digest.add_argument("--webhook", choices=["wecom", "dingtalk", "feishu", "slack"],
+                        help="Post a short summary to this kind of chat webhook (URL from the environment).")  # fmt: skip
+    digest.add_argument("--webhook-env", default="CUSTFIN_WEBHOOK_URL", metavar="VAR",
+                        help="The environment variable holding the webhook URL (default CUSTFIN_WEBHOOK_URL).")  # fmt: skip
+    digest.add_argument("--webhook-names", action="store_true",
+                        help="Name customers in the webhook message (default: ids only).")  # fmt: skip
 
     demo = sub.add_parser("demo-data", help="Write the demo company as one CSV per table kind.")
     demo.add_argument("--out", required=True, type=Path)
@@ -226,6 +265,103 @@ def _tool(args: argparse.Namespace) -> int:
     )
 
 
+EXIT_WORSE, EXIT_WEBHOOK = 3, 4
+
+
+def _files_session(names: list[str], mapping: dict[str, str]):
+    from agent.session import Session
+
+    session = Session(demo=False)
+    for name in names:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CliError(
+                Msg(f"Cannot read {name}: {exc.strerror}.", f"无法读取 {name}：{exc.strerror}。"),
+                code="file_unreadable",
+            ) from None
+        outcome = session.add_file(data, path.name, mapping=mapping or None)
+        if outcome.error is not None:
+            raise outcome.error
+    return session
+
+
+def _digest(args: argparse.Namespace) -> int:
+    """Compare two snapshots; write the outputs; post the webhook. Exit 3 when something got worse."""
+    from agent import digest, report, webhook
+
+    lang = args.lang or "en"
+    for out in args.out:
+        if out.suffix.lower() not in (".json", ".md"):
+            report.format_of(out)
+    if args.webhook:  # a missing URL is a set-up error: said before any work (exit 2)
+        webhook.require_url(os.environ.get(args.webhook_env))
+    mapping = _mapping(args.map)
+    before, after = _files_session(args.before, mapping), _files_session(args.after, mapping)
+    before.language = after.language = lang
+    after.set_playbooks(before.dependency("playbooks"))
+    result = digest.digest(before, after, lang, [Path(f).name for f in args.before], [Path(f).name for f in args.after])
+    as_json = result.to_json()
+    for out in args.out:
+        suffix = out.suffix.lower()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".json":
+            out.write_text(json.dumps(as_json, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        elif suffix == ".md":
+            out.write_text(digest.markdown(result, limit=100) + "\n", encoding="utf-8")
+        else:
+            built = report.build([digest.answer("custfin digest", result)], lang, period=None)
+            report.write(built, [out])
+    if args.json:
+        _emit(as_json)
+    else:
+        sys.stdout.write(digest.markdown(result) + "\n")
+    code = EXIT_WORSE if result.worse else EXIT_OK
+    if args.webhook:
+        try:
+            webhook.send(result, args.webhook, os.environ.get(args.webhook_env), lang, names=args.webhook_names,
+                         secret=os.environ.get("CUSTFIN_WEBHOOK_SECRET"))  # fmt: skip
+        except webhook.WebhookError as exc:
+            sys.stderr.write(exc.message(lang) + "\n")  # type: ignore[arg-type]
+            return EXIT_WEBHOOK
+    return code
+
+
+def _report(args: argparse.Namespace) -> int:
+    """Answer each --ask in one session (a conversation), then write the report to every --out."""
+    from agent import engine, report
+    from prompts import report as W
+
+    for out in args.out:
+        report.format_of(out)  # a bad name fails before any work
+    session = _session(args)
+    answers, code = [], EXIT_OK
+    for question in args.ask:
+        answer = engine.answer(question, session, args.engine, args.lang)
+        if answer.clarify is not None:  # asked back: the first reading, as the chat's first button
+            sys.stderr.write(f"{question!r}: {answer.clarify['question']} -> 1. {answer.clarify['options'][0]['label']}\n")
+            answer = engine.pick(session, 1, answer.language)
+        if answer.error is not None or answer.internal_error or answer.result is None:
+            sys.stderr.write(f"{question!r}: not in the report: {answer.markdown.splitlines()[-1][:300]}\n")
+            code = EXIT_INTERNAL if answer.internal_error else EXIT_INPUT
+            continue
+        answers.append(answer)
+    lang = args.lang or (answers[0].language if answers else "en")
+    company = args.company or os.environ.get("CUSTFIN_COMPANY") or (W.DEMO_COMPANY.get(lang) if session.is_demo else None)
+    built = report.build(answers, lang, company=company, period=args.period, data_period=session.event_period())
+    written = report.write(built, args.out)
+    listing = [
+        {"path": str(w.path), "format": w.fmt, "bytes": w.size, "seconds": round(w.seconds, 3)} for w in written
+    ]
+    if args.json:
+        _emit({"written": listing, "analyses": [{"question": s.question, "tool": s.tool} for s in built.sections]})
+    else:
+        for w in listing:
+            sys.stdout.write(f"{w['path']}\t{w['format']}\t{w['bytes']:,} bytes\t{w['seconds']:.2f} s\n")
+    return code
+
+
 def _demo(args: argparse.Namespace) -> int:
     from tools.demo import write_csvs
 
@@ -281,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = getattr(args, "lang", None) or "en"
     wants_json = getattr(args, "json", False) or getattr(args, "question", None) == "-"
     try:
-        handler = {"ask": _ask, "tool": _tool, "demo-data": _demo, "users": _users}[args.command]
+        handler = {"ask": _ask, "tool": _tool, "report": _report, "digest": _digest, "demo-data": _demo, "users": _users}[args.command]
         return handler(args)
     except UserFacingError as exc:
         if wants_json:

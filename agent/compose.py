@@ -16,13 +16,15 @@ import numpy as np
 import pandas as pd
 
 from agent.answer import VERSION, Answer, ToolRun
+from agent.report.content import column_kinds, reader_frame
+from agent.report.content import label as report_label
 from core.text import Lang, Msg
 from prompts import answers as T
 from prompts import help as VH
 from prompts import ingest as VI
 from prompts import removal as VR
-from prompts.columns import column_label
 from tools import recommend as rec
+from tools.formatting import display_column
 from tools.registry import TOOLS, get_tool
 from tools.results import Table, ToolResult
 from tools.schemas import KIND_NAMES
@@ -377,25 +379,77 @@ def table_csv(table: Table) -> bytes:
 
 
 def display_frame(table: Table, lang: Lang, tool: str | None = None) -> pd.DataFrame:
-    """The first rows of a table for the UI: ISO dates, money to 2 decimals, fractions to 4, and
-    Chinese column labels for a Chinese answer (the tool's own, else shared ones; downloads and JSON
-    keep the canonical names)."""
-    shown = table.frame.head(MAX_DISPLAY_ROWS).copy()
-    for col in shown.columns:
-        kind = shown[col].dtype.kind
-        if kind == "M":
-            shown[col] = shown[col].dt.strftime("%Y-%m-%d")
-        elif kind == "f":
-            shown[col] = shown[col].round(4 if FRACTION_COLUMN.search(str(col)) else 2)
-    if lang == "zh":
-        words = TOOLS[tool].words if tool in TOOLS else None
+    """The first rows of a table as the reader sees it: only the reader's columns (the internal
+    title_en/title_zh/why_en/why_zh copies folded into one column in their language), money with
+    thousands separators and 2 decimals, shares as %, counts as whole numbers, ISO dates, and column
+    labels in the reader's language (the tool's own, else shared ones). Downloads and JSON keep the
+    canonical names and full precision."""
+    frame = reader_frame(table, lang).head(MAX_DISPLAY_ROWS)
+    kinds = column_kinds(frame)
+    shown = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        kind, series = kinds[col], frame[col]
+        if kind == "date":
+            shown[col] = series.dt.strftime("%Y-%m-%d").fillna("")
+        elif kind in ("money", "share", "count", "number"):
+            shown[col] = display_column(series.tolist(), kind)
+        elif col in VALUE_LABELLED:  # values that are column names themselves (ageing buckets)
+            shown[col] = [report_label(str(v), tool, lang) if isinstance(v, str) else v for v in series]
+        else:
+            shown[col] = [v if not _missing(v) else "" for v in series]
+    return shown.rename(columns=lambda c: report_label(str(c), tool, lang))
 
-        def label(column: object) -> str:
-            found = column_label(str(column), words)
-            return found.zh if found is not None else str(column)
 
-        shown = shown.rename(columns=label)
-    return shown
+def _step_name(name: str, line: str) -> str:
+    """"Details 1 · <title>": the collapsed step that holds a recommendation's details."""
+    title = re.match(r"\*\*(.+?)\*\*", line)
+    return f"{name} · {title.group(1)}" if title else name
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+FOLD_ITEM = re.compile(r"^(\d+)\.\s+(\*\*.+)$")
+FOLD_SHORT = re.compile(r"^- (\*\*.+?)(\. Why: |。原因：)(.+)$")  # prompts/recommend_actions.py SHORT_ITEM
+VALUE_LABELLED = {"bucket"}
+
+
+def fold_recommendations(markdown: str, lang: Lang) -> tuple[str, list[tuple[str, str]]]:
+    """The chat's recommendations: one line each (the numbered title), the details (targets, why,
+    expected impact, first steps) folded into a collapsed step named on that line ("Details 1 ·
+    <title>"). Returns the markdown and the (step name, details) of each; a text without detailed
+    recommendations is unchanged."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    folded: list[tuple[str, str]] = []
+    i = 0
+    while i < len(lines):
+        short = FOLD_SHORT.match(lines[i])
+        if short:
+            name = T.DETAILS_NAME.format(n=len(folded) + 1).get(lang)
+            out.append(f"- {short.group(1)}{'.' if lang == 'en' else '。'} {name}")
+            folded.append((_step_name(name, short.group(1)), lines[i][2:]))
+            i += 1
+            continue
+        match = FOLD_ITEM.match(lines[i])
+        details = []
+        j = i + 1
+        while match and j < len(lines) and lines[j].startswith("   - "):
+            details.append(lines[j][3:])
+            j += 1
+        if match and details:
+            name = T.DETAILS_NAME.format(n=len(folded) + 1).get(lang)
+            out.append(f"{lines[i]} · {name}")
+            folded.append((_step_name(name, match.group(2)), f"{lines[i]}\n\n" + "\n".join(details)))
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out), folded
 
 
 def json_value(value: Any) -> Any:

@@ -12,8 +12,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from agent import asking, comparison, compose, plausibility, ratelimit, run, understand, understood
+from agent import asking, comparison, compose, digest, plausibility, ratelimit, run, understand, understood
 from agent.answer import Answer
+from agent.report import conversation
 from agent.session import Session
 from agent.understand.pick import pick as picked
 from core.text import Lang, Msg
@@ -58,6 +59,10 @@ def answer(
         number = picked(question, len(pending.options))
         if number is not None:
             return pick(session, number, language, pending)
+    if conversation.is_export(question):  # the report of this conversation, decided before any model
+        return conversation.export_answer(question, language, session)
+    if digest.is_digest(question):  # what changed between the last two exports
+        return changes(question, session, language)
     intent = understand.parse(question, session.context())
     if intent.removal is not None:  # deleting data is decided here, never by a model
         result = _remove(question, session, intent.removal, language)
@@ -71,6 +76,16 @@ def answer(
         result = _answer_offline(question, session, intent, language, warnings)
     result = _gated(result, session)
     result.markdown = compose.inert_markdown(result.markdown)  # no image or link from data or a model
+    conversation.record(session, result)
+    return result
+
+
+def changes(question: str, session: Session, language: Lang) -> Answer:
+    """The digest of changes between the last two exports of each kind (a question, or the upload of a
+    newer export); kept as an analysis of the conversation (it goes in the report)."""
+    result = digest.chat_answer(question, session, language)
+    result.markdown = compose.inert_markdown(result.markdown)
+    conversation.record(session, result)
     return result
 
 
@@ -95,7 +110,9 @@ def pick(
     if option.tool is None:
         return _understood(compose.help_answer(question, language), language)
     intent = understand.Intent(option.tool, dict(option.arguments), language)
-    return _gated(_answer_offline(question, session, intent, language, []), session)
+    answer = _gated(_answer_offline(question, session, intent, language, []), session)
+    conversation.record(session, answer)
+    return answer
 
 
 def _gated(answer: Answer, session: Session) -> Answer:

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from agent import settings as settings_mod
+from agent.answer import Analysis
 from agent.understand import Clarification, Context, Correction, Removal
 from core.text import Lang, Msg
 from prompts import removal as VR
@@ -166,6 +167,8 @@ class Session:
         self.pseudonyms: dict[str, str] = {}  # customer id -> pseudonym sent to the model
         self.llm_history: list[tuple[str, str]] = []  # (role, text) as the model saw it
         self.levels: dict[str, Any] = {}  # customer levels measured for filters (agent/run.py), per data version
+        self.analyses: list[Analysis] = []  # analyses of this conversation (agent/report/conversation.py)
+        self.report_marked: list[int] = []  # their numbers added to the report ("add to report")
         self._playbooks = None
         self._context_cache: tuple[int, Context] | None = None
         self._version = 0
@@ -325,6 +328,8 @@ class Session:
             "language": self.language,
             "engine": self.engine,
             "model_name": self.model_name,
+            "analyses": [a.to_state() for a in self.analyses],
+            "report_marked": list(self.report_marked),
         }
 
     def restore_follow_up_state(self, state: dict[str, Any]) -> None:
@@ -335,6 +340,9 @@ class Session:
         if state.get("engine") in ("auto", "offline", "model"):
             self.engine = state["engine"]
         self.model_name = state.get("model_name") or None
+        if state.get("analyses"):
+            self.analyses = [Analysis.from_state(a) for a in state["analyses"] if isinstance(a, dict)]
+            self.report_marked = [int(n) for n in state.get("report_marked") or [] if str(n).isdigit()]
 
     def _changed(self) -> None:
         self._version += 1
@@ -390,6 +398,23 @@ class Session:
                     if pd.notna(value) and (latest is None or value > latest):
                         latest = value
         return None if latest is None else pd.Timestamp(latest).date()
+
+    def event_period(self) -> tuple[date, date] | None:
+        """(earliest, latest) transaction, invoice/payment or feedback date loaded (a report's period)."""
+        low: pd.Timestamp | None = None
+        high: pd.Timestamp | None = None
+        for kind, columns in EVENT_DATES.items():
+            frame = self.bundle.get(kind)
+            for col in columns:
+                if frame is not None and col in frame:
+                    first, last = frame[col].min(), frame[col].max()
+                    if pd.notna(first) and (low is None or first < low):
+                        low = first
+                    if pd.notna(last) and (high is None or last > high):
+                        high = last
+        if low is None or high is None:
+            return None
+        return pd.Timestamp(low).date(), pd.Timestamp(high).date()
 
 
 def _matches(f: LoadedFile, correction: Correction) -> bool:

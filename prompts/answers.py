@@ -110,3 +110,4 @@ CHOICE_GONE = Msg(
     "e.g. \"treat 'Market' as region\".",
     "该选项已失效（已有更新的上传）。请用一句话说明更正，例如“把 Market 当作 region”。",
 )
+DETAILS_NAME = Msg("Details {n}", "详情 {n}")  # a recommendation's folded details in the chat (a collapsed step)

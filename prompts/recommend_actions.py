@@ -58,6 +58,8 @@ HELP: tuple[Msg, dict[str, list[str]]] = (
 # Display labels of this tool's own table columns (shared ones: prompts/columns.py).
 COLUMNS: dict[str, Msg] = {
     "playbook_id": Msg("Playbook", "策略编号"),
+    "title": Msg("Title", "标题"),  # the reader's language copy of title_en/title_zh (the chat, reports)
+    "why": Msg("Why", "原因"),
     "title_en": Msg("Title (English)", "标题（英文）"),
     "title_zh": Msg("Title (Chinese)", "标题（中文）"),
     "action_type": Msg("Action type", "行动类型"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the tests need beyond Python: Debian's Chromium (browser tests), CJK fonts (Chinese in
 # screenshots and PDFs), PostgreSQL's server binaries (the tests start a throwaway server) and a Java
-# runtime (Spark in local mode). Called by `make test` and by `.ci/run`.
+# runtime (Spark in local mode), poppler-utils (the report tests read the PDFs: pdftotext, pdffonts). Called by `make test` and by `.ci/run`.
 # Installs what is missing when run as root with apt-get; otherwise stops with the exact command to run.
 set -euo pipefail
 
@@ -10,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
