@@ -217,8 +217,8 @@ class PlaybookLibrary:
     def economics(self) -> tuple[Economics, ...]:
         """The economics blocks in file-name order; raises the first bad block's ``EconomicsError``."""
         for pb in self.playbooks.values():
-            if pb.economics_error is not None:
-                raise pb.economics_error
+            if (bad := pb.economics_error) is not None:  # a fresh exception per call (no stale traceback)
+                raise EconomicsError(bad.playbook, bad.field, bad.problem, bad.file)
         return tuple(pb.economics for pb in self.playbooks.values() if pb.economics is not None)
 
 
