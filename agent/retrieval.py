@@ -1,6 +1,7 @@
 """The playbook store: playbooks/*.md parsed, indexed into Chroma, retrieved by finding and similarity.
 
-- Parsing: YAML front matter (see playbooks/README.md) plus an English and a Chinese body.
+- Parsing: agent/playbooks.py (YAML front matter, see playbooks/README.md, plus an English and a
+  Chinese body), the one loader the planner's economics come from too.
 - Index: a Chroma ``PersistentClient`` in ``settings.data_dir / "chroma"``, one collection per
   embedding function; rebuilt only when the content hash of the playbook files (or the embedding
   configuration) changes, the hash being kept in the collection metadata.
@@ -13,37 +14,42 @@
   playbook's score is its best chunk's cosine similarity. Metadata carry ``action_type``, one boolean
   key ``f_<finding>`` per finding and the findings as a ``|``-delimited string, for ``where`` filters.
 
-``PlaybookStore`` implements ``tools.recommend.PlaybookStore`` (the tool's injected dependency).
+``PlaybookStore`` implements ``tools.recommend.PlaybookStore`` (the tool's injected dependency) and
+``tools.plan.economics.EconomicsSource`` (its library's economics blocks).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
 import threading
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from agent import settings as settings_mod
-from core.text import Msg
-from prompts.findings import label as finding_label
+from agent.playbooks import (  # noqa: F401 (DEFAULT_PLAYBOOKS, PlaybookError, parse_playbook: imported from here too)
+    DEFAULT_PLAYBOOKS,
+    Playbook,
+    PlaybookError,
+    PlaybookLibrary,
+    content_hash,
+    load_library,
+    parse_playbook,
+    playbook_files,
+)
+from tools.plan.economics import Economics
 from tools.recommend import PlaybookHit
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PLAYBOOKS = ROOT / "playbooks"
 INDEX_VERSION = "4"  # bump when chunking, metadata or the embedding change: forces a rebuild
 
 
@@ -245,155 +251,6 @@ class OpenAIEmbeddingFunction(EmbeddingFunction[Documents]):
 
 
 # ==================================================================================================
-# Playbook files
-# ==================================================================================================
-@dataclass
-class Playbook:
-    """A parsed playbook file."""
-
-    id: str
-    title: Msg
-    action_type: str
-    findings: tuple[str, ...]
-    segments: tuple[str, ...] = ()
-    kpis: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    success_range: tuple[float, float] | None = None
-    estimate: bool = True
-    basis: Msg = Msg("", "")
-    cost: Msg = Msg("", "")
-    body: Msg = Msg("", "")
-    when: Msg = Msg("", "")
-    steps: tuple[Msg, ...] = ()
-    path: Path | None = field(default=None, repr=False)
-
-    def hit(self, score: float) -> PlaybookHit:
-        return PlaybookHit(
-            self.id,
-            self.title,
-            self.action_type,
-            self.findings,
-            self.success_range,
-            self.estimate,
-            self.basis,
-            self.steps,
-            self.sources,
-            score,
-        )
-
-    def chunks(self) -> list[tuple[str, str]]:
-        """(suffix, text) pieces indexed for this playbook."""
-        labels = [finding_label(f) for f in self.findings]
-        head = " ".join(
-            [
-                self.title.en,
-                self.title.zh,
-                self.action_type,
-                *(lab.en for lab in labels),
-                *(lab.zh for lab in labels),
-                *self.segments,
-            ]
-        )
-        out = [
-            ("head", head),
-            ("title-en", f"{self.title.en}. {self.when.en}"),
-            ("title-zh", f"{self.title.zh}。{self.when.zh}"),
-            ("body-en", self.body.en),
-            ("body-zh", self.body.zh),
-        ]
-        return [(suffix, text) for suffix, text in out if text.strip(" .。")]
-
-
-class PlaybookError(ValueError):
-    """A playbook file that cannot be parsed (names the file and the problem)."""
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
-_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
-_SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
-_SUB = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
-_STEP = re.compile(r"^\s*\d+[.)]\s+(.*\S)\s*$", re.MULTILINE)
-
-
-def _msg(value: Any) -> Msg:
-    if isinstance(value, dict):
-        return Msg(str(value.get("en", "") or ""), str(value.get("zh", "") or ""))
-    return Msg(str(value or ""), str(value or ""))
-
-
-def _sections(text: str, pattern: re.Pattern[str]) -> dict[str, str]:
-    parts = pattern.split(text)
-    return {parts[i].strip().lower(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
-
-
-def _steps(section: dict[str, str], *names: str) -> list[str]:
-    for name in names:
-        if name in section:
-            return [re.sub(r"\*\*(.+?)\*\*", r"\1", s) for s in _STEP.findall(section[name])]
-    return []
-
-
-def parse_playbook(path: Path) -> Playbook:
-    """Parse one playbook file (front matter + '## English' / '## 中文' bodies)."""
-    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-    m = _FRONT.match(text)
-    if not m:
-        raise PlaybookError(f"{path.name}: no YAML front matter between '---' lines")
-    try:
-        meta = yaml.load(m.group(1), Loader=_YAML_LOADER) or {}  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as exc:
-        raise PlaybookError(f"{path.name}: bad front matter: {exc}") from None
-    for key in ("id", "title", "action_type", "findings"):
-        if key not in meta:
-            raise PlaybookError(f"{path.name}: front matter has no '{key}'")
-    body = _sections(m.group(2), _SECTION)
-    en = next((v for k, v in body.items() if k.startswith("english")), "")
-    zh = next((v for k, v in body.items() if k.startswith("中文")), "")
-    en_sub, zh_sub = _sections(en, _SUB), _sections(zh, _SUB)
-    steps_en, steps_zh = _steps(en_sub, "steps"), _steps(zh_sub, "步骤")
-    impact = meta.get("impact") or {}
-    rng = impact.get("success_range")
-    success = (float(rng[0]), float(rng[1])) if isinstance(rng, list | tuple) and len(rng) == 2 else None
-    return Playbook(
-        id=str(meta["id"]),
-        title=_msg(meta["title"]),
-        action_type=str(meta["action_type"]),
-        findings=tuple(str(f) for f in meta.get("findings") or ()),
-        segments=tuple(str(s) for s in meta.get("segments") or ()),
-        kpis=tuple(str(k) for k in meta.get("kpis") or ()),
-        sources=tuple(str(s) for s in meta.get("sources") or ()),
-        success_range=success,
-        estimate=bool(impact.get("estimate", True)),
-        basis=_msg(impact.get("basis")),
-        cost=_msg(meta.get("cost")),
-        body=Msg(en, zh),
-        when=Msg(en_sub.get("when to use", ""), zh_sub.get("适用情形", "")),
-        steps=tuple(
-            Msg(a, b)
-            for a, b in zip(
-                steps_en + [""] * (len(steps_zh) - len(steps_en)),
-                steps_zh + [""] * (len(steps_en) - len(steps_zh)),
-                strict=True,
-            )
-        ),
-        path=path,
-    )
-
-
-def playbook_files(directory: Path) -> list[Path]:
-    """Every playbook file in ``directory`` (README.md excluded), sorted by name."""
-    return sorted(p for p in directory.glob("*.md") if p.name.lower() != "readme.md")
-
-
-def content_hash(paths: Sequence[Path], extra: str = "") -> str:
-    """sha256 over the files' names and bytes (plus ``extra``, e.g. the embedding config)."""
-    digest = hashlib.sha256(extra.encode())
-    for p in paths:
-        digest.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-# ==================================================================================================
 # The store
 # ==================================================================================================
 def _collection_name(ef: EmbeddingFunction) -> str:
@@ -416,17 +273,10 @@ class PlaybookStore:
 
         self.playbooks_dir = Path(playbooks_dir)
         self.ef = ef or HashingEmbeddingFunction()
-        self.playbooks: dict[str, Playbook] = {}
-        self.errors: list[str] = []
-        files = playbook_files(self.playbooks_dir)
-        for path in files:
-            try:
-                pb = parse_playbook(path)
-            except (PlaybookError, OSError, UnicodeDecodeError) as exc:
-                log.warning("playbook skipped: %s", exc)
-                self.errors.append(str(exc))
-                continue
-            self.playbooks[pb.id] = pb
+        self.library: PlaybookLibrary = load_library(self.playbooks_dir)
+        self.playbooks: dict[str, Playbook] = self.library.playbooks
+        self.errors: list[str] = list(self.library.errors)
+        files = list(self.library.files)
         self.hash = content_hash(files, f"{INDEX_VERSION}|{self.ef.name()}|{self.ef.get_config()}")
         chroma_dir.mkdir(parents=True, exist_ok=True)
         self.client = chromadb.PersistentClient(
@@ -514,6 +364,10 @@ class PlaybookStore:
 
     def ids(self) -> list[str]:
         return sorted(self.playbooks)
+
+    def economics(self) -> tuple[Economics, ...]:
+        """The economics blocks of the indexed playbooks (``PlaybookLibrary.economics``)."""
+        return self.library.economics()
 
 
 @lru_cache(maxsize=8)

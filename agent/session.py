@@ -293,6 +293,12 @@ class Session:
 
                 self._playbooks = get_store(self.settings)
             return self._playbooks
+        if name == "playbook_economics":  # the same playbooks, without building the Chroma index
+            if callable(getattr(self._playbooks, "economics", None)):
+                return self._playbooks
+            from agent.playbooks import get_library
+
+            return get_library(self.settings.playbooks_dir)
         raise KeyError(f"no dependency named {name!r}")
 
     def set_playbooks(self, store: Any) -> None:

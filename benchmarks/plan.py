@@ -6,7 +6,7 @@ Instance (``values_frame``, seed 7): per customer a trailing-12-month revenue ~ 
 x U(1.5, 4) x (1 - churn) (missing for 10%: no repeat purchases), an overdue amount U(0.02, 0.3) x
 revenue for 25% of customers, credit grades A-E with shares 35/30/20/10/5%, three segments with
 elasticities -1.6, -0.8, -0.4, and findings set by thresholds (``_findings``). Actions: the six
-playbooks in ``ACTIONS`` with the economics of tools/plan/playbook_economics.yaml. Limits for 100k
+playbooks in ``ACTIONS`` (in that order) with the economics blocks of their front matter. Limits for 100k
 customers (scaled in proportion for other sizes): a budget of 2,000,000 and 2,000 account manager,
 1,000 inside-sales, 800 collector and 200 marketing hours (a quarter of a mid-sized team).
 
@@ -97,10 +97,11 @@ def _findings(v: pd.DataFrame) -> list[frozenset[str]]:
 
 def instance(customers: int, dense: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(values, candidates frame) of the benchmark instance."""
+    from agent.playbooks import DEFAULT_PLAYBOOKS, load_library
     from tools.plan.candidates import build_candidates
-    from tools.plan.economics import load_economics
 
-    economics = [e for e in load_economics() if e.playbook in ACTIONS]
+    blocks = {e.playbook: e for e in load_library(DEFAULT_PLAYBOOKS).economics()}
+    economics = [blocks[pid] for pid in ACTIONS]
     if dense:
         economics = [e.model_copy(update={"applies_to": type(e.applies_to)()}) for e in economics]
     values = values_frame(customers)

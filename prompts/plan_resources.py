@@ -285,6 +285,12 @@ SENSITIVITY = Msg(
 )
 LEFT_OUT = Msg("Left out: {reasons}.", "未入选：{reasons}。")
 LEFT_OUT_ITEM = Msg("{count} customers ({reason})", "{count}个客户（{reason}）")
+NO_ECONOMICS = Msg(
+    "None of the playbooks has an economics block (cost, effect range and targets per customer: "
+    "playbooks/README.md, \"Economics\"), so there is no action to plan.",
+    "所有手册都没有 economics 经济参数（每个客户的成本、效果区间和适用客户，见 playbooks/README.md 的 "
+    "\"Economics\" 一节），因此没有可规划的行动。",
+)
 NO_CANDIDATES = Msg(
     "No customer qualifies for any action of {families}: the playbooks' targets (findings, thresholds) "
     "and inputs are listed in the skipped counts.",
@@ -337,10 +343,11 @@ ASSUMPTION_VALUES = Msg(
     "成本为每个客户一次性发生。",
 )
 ASSUMPTION_ESTIMATE = Msg(
-    "Costs and effect ranges are the team's estimates in tools/plan/playbook_economics.yaml (each with "
-    "its basis); collections loss rates by grade A-E 2/5/10/25/50% are a team estimate too.",
-    "成本和效果区间是团队估计（tools/plan/playbook_economics.yaml，每项注明依据）；按信用等级 A-E "
-    "的催收损失率 2/5/10/25/50% 同样是团队估计。",
+    "Costs and effect ranges come from the economics block of each playbook's front matter (each with "
+    "its basis; the team's playbooks: team estimates); collections loss rates by grade A-E "
+    "2/5/10/25/50% are a team estimate too.",
+    "成本和效果区间来自各手册 front matter 中的 economics 经济参数（每项注明依据；团队手册中的数字均为团队估计）；"
+    "按信用等级 A-E 的催收损失率 2/5/10/25/50% 同样是团队估计。",
 )
 ASSUMPTION_DUE = Msg(
     "Due dates from the reference date: collections and retention within 7 days, service and pricing "
@@ -357,6 +364,13 @@ NO_TRANSACTIONS = Msg(
     "The resource plan needs a transactions table (customer_id, date, revenue): the value of every action "
     "starts from the customer's revenue and profit.",
     "资源计划需要交易表（transactions：customer_id、date、revenue）：每项行动的价值都从客户的收入和利润算起。",
+)
+BAD_ECONOMICS = Msg(
+    "The playbook file {file} has an invalid economics block: {field}: {problem}. Fix it in the "
+    "playbook's front matter (the fields are described in playbooks/README.md, \"Economics\"), or remove "
+    "the block so that the playbook offers no planner action.",
+    "手册文件 {file} 的 economics 经济参数有误：{field}：{problem}。请在该手册的 front matter 中修正"
+    "（各字段说明见 playbooks/README.md 的 \"Economics\" 一节），或删除该块，让这本手册不参与资源规划。",
 )
 BAD_CAPACITY = Msg(
     "Give the hours either as one number (capacity_hours, optionally with capacity_role) or per role "

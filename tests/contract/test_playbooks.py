@@ -24,6 +24,7 @@ def test_playbooks_cover_every_finding_and_cite_listed_sources() -> None:
         assert book.path is not None and book.id == book.path.stem
         assert book.title.en and book.title.zh and book.body.en and book.body.zh
         assert book.action_type in ACTION_TYPES, book.id
+        assert book.economics_error is None, book.economics_error  # the planner's block, when present
         assert set(book.sources) <= set(bibliography), book.id
         low, high = book.success_range or (0, 0)
         assert 0 < low <= high <= 1, book.id

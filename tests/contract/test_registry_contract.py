@@ -14,6 +14,7 @@ import pytest
 
 from agent.compose import answer_to_json
 from agent.engine import run_tool
+from agent.session import Session
 from tools.bundle import DatasetBundle
 from tools.errors import ToolInputError
 from tools.registry import TOOLS
@@ -77,8 +78,9 @@ def spec_findings(name: str) -> tuple[str, ...]:
 @pytest.mark.parametrize("name", [n for n, s in TOOLS.items() if s.requires])
 def test_missing_data_raises_tool_input_error(name: str) -> None:
     spec = TOOLS[name]
+    deps = {d: Session(demo=False).dependency(d) for d in spec.deps}  # the services, no data
     with pytest.raises(ToolInputError) as info:
-        spec.run(DatasetBundle(), {})
+        spec.run(DatasetBundle(), {}, **deps)
     for kind in spec.requires:
         assert kind in info.value.msg.en or kind.rstrip("s") in info.value.msg.en
     assert info.value.msg.zh

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from agent.playbooks import DEFAULT_PLAYBOOKS, load_library
 from benchmarks import plan as bench
 from benchmarks.common import Sizes
 from tools.plan.candidates import Candidates
 from tools.plan.curve import marginal_curve
-from tools.plan.economics import load_economics
 from tools.plan.export import handout, this_week, to_csv_bytes, to_xlsx_bytes
 from tools.plan.plan import FACT_NAMES, PLAN_COLUMNS, make_plan, plan_resources
 
@@ -160,10 +160,11 @@ def test_curve_edge_cases():
 
 @pytest.fixture(scope="module")
 def generated_plan():
-    """300 generated customers (benchmarks/plan.py), every proposed playbook, a small team."""
+    """300 generated customers (benchmarks/plan.py), every playbook with economics, a small team."""
     values = bench.values_frame(300)
     capacity = {"account_manager": 12.0, "collector": 6.0, "inside_sales": 5.0}
-    return values, plan_resources(values, load_economics(), budget=6_000, capacity=capacity)
+    economics = load_library(DEFAULT_PLAYBOOKS).economics()
+    return values, plan_resources(values, economics, budget=6_000, capacity=capacity)
 
 
 def test_generated_plan_is_consistent(generated_plan):

@@ -15,16 +15,19 @@ import pytest
 
 from agent import downloads, engine
 from agent.compose import answer_to_json
+from agent.playbooks import DEFAULT_PLAYBOOKS, load_library
 from agent.session import Session, demo_datasets
 from tests.unit.test_plan_optimise import brute_force
 from tools.bundle import DatasetBundle
 from tools.errors import UserFacingError
 from tools.plan.candidates import build_candidates
 from tools.plan.plan import FACT_NAMES, plan_resources
-from tools.plan.tool import PlanParams, Role, economics, run_plan
+from tools.plan.tool import PlanParams, Role, run_plan
 from tools.plan.values import gather
 from tools.registry import TOOLS
 
+LIBRARY = load_library(DEFAULT_PLAYBOOKS)  # the team's playbooks, whose economics the session injects
+ECONOMICS = list(LIBRARY.economics())
 CONTRACT_COLUMNS = ["customer_id", "action", "owner_role", "cost", "hours", "expected_gain"]
 # (question, the arguments it states, as plan_resources keywords). The tight questions make the limits
 # bind on the demo company (its actions cost about 700 in all when nothing limits them).
@@ -70,7 +73,7 @@ def test_question_to_plan_equals_a_direct_call(session, values, lang, question, 
     answer = engine.answer(question, session, "offline")
     assert answer.language == lang and answer.result is not None and answer.result.tool == "plan_resources"
     facts = answer.result.facts
-    direct = plan_resources(values.frame, list(economics()), **{"budget": None, **stated})
+    direct = plan_resources(values.frame, ECONOMICS, **{"budget": None, **stated})
     assert {k: facts[k] for k in FACT_NAMES} == direct.facts
     assert facts["expected_gain"] >= facts["naive_revenue_first_gain"] - 1e-9
     assert facts["expected_gain"] >= facts["naive_risk_first_gain"] - 1e-9
@@ -115,12 +118,12 @@ def test_registered_tool_equals_brute_force_on_a_small_company() -> None:
     enumeration is exact. Limits: half the money and half the hours (one pool) that every customer's
     best candidate would use (so both bind), computed here from the candidates."""
     bundle = DatasetBundle(demo_datasets(10, 2))
-    frame = build_candidates(gather(bundle).frame, list(economics())).frame
+    frame = build_candidates(gather(bundle).frame, ECONOMICS).frame
     best = frame[frame["gain_mid"] > 0].sort_values("gain_mid").groupby(["customer_id", "group"]).tail(1)
     budget = round(float(best["cost"].sum()) / 2, 2)
     hours = float(best["hours"].sum()) / 2
     assert budget > 0 and hours > 0
-    result = run_plan(bundle, PlanParams(budget=budget, capacity_hours=hours))
+    result = run_plan(bundle, PlanParams(budget=budget, capacity_hours=hours), LIBRARY)
     expected = brute_force(frame, budget, hours)
     assert expected < float(best["gain_mid"].sum())  # the limits bind
     assert result.facts["expected_gain"] == pytest.approx(expected, rel=1e-9, abs=1e-9)
@@ -128,8 +131,8 @@ def test_registered_tool_equals_brute_force_on_a_small_company() -> None:
 
 
 def test_roles_are_those_of_the_playbook_economics() -> None:
-    assert set(typing.get_args(Role)) == {r for e in economics() for r in e.roles} | {
-        e.owner_role for e in economics()
+    assert set(typing.get_args(Role)) == {r for e in ECONOMICS for r in e.roles} | {
+        e.owner_role for e in ECONOMICS
     }
 
 
@@ -150,5 +153,5 @@ def test_hours_arguments_become_the_optimiser_capacity() -> None:
 
 def test_unknown_playbook_is_a_bad_argument(session) -> None:
     with pytest.raises(UserFacingError) as info:
-        TOOLS["plan_resources"].run(session.bundle, {"playbooks": ["no-such-playbook"]})
+        TOOLS["plan_resources"].run(session.bundle, {"playbooks": ["no-such-playbook"]}, playbook_economics=LIBRARY)
     assert info.value.code == "bad_arguments" and "cts-self-service-channel-migration" in info.value.msg.en

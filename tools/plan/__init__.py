@@ -2,7 +2,8 @@
 
 Pure computation (no UI, LLM or network imports), one job per module:
 
-- ``economics``: the structured economics of a playbook (pydantic) and its parser.
+- ``economics``: the structured economics of a playbook (pydantic), its parser and ``EconomicsSource``
+  (the playbook library plan_resources gets injected; agent/playbooks.py reads the files).
 - ``candidates``: per-customer values x economics -> candidate actions with expected gains.
 - ``optimise``: the integer programme (scipy.optimize.milp / HiGHS) with a proven MIP gap.
 - ``naive``: the ranked plans the optimum is compared with.
@@ -13,7 +14,7 @@ Pure computation (no UI, LLM or network imports), one job per module:
 
 from tools.plan.candidates import DEFAULT_LOSS_RATES, VALUE_COLUMNS, Candidates, build_candidates
 from tools.plan.curve import MarginalCurve
-from tools.plan.economics import Economics, load_economics, parse_economics
+from tools.plan.economics import Economics, EconomicsError, EconomicsSource, parse_economics
 from tools.plan.export import DUE_DAYS, handout, this_week, to_csv_bytes, to_xlsx_bytes
 from tools.plan.optimise import Capacity, Solution, solve
 from tools.plan.plan import FACT_NAMES, PLAN_COLUMNS, ResourcePlan, make_plan, plan_resources
@@ -27,12 +28,13 @@ __all__ = [
     "Candidates",
     "Capacity",
     "Economics",
+    "EconomicsError",
+    "EconomicsSource",
     "MarginalCurve",
     "ResourcePlan",
     "Solution",
     "build_candidates",
     "handout",
-    "load_economics",
     "make_plan",
     "parse_economics",
     "plan_resources",

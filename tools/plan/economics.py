@@ -1,7 +1,7 @@
 """The structured economics of a playbook: what one action costs per customer, what it changes, for whom.
 
-A playbook's front matter gains an ``economics:`` block (the proposals for the current playbooks are in
-``playbook_economics.yaml`` next to this module)::
+A playbook's front matter carries an optional ``economics:`` block (every field, its unit and its
+meaning in English and Chinese: playbooks/README.md, "Economics")::
 
     economics:
       family: retention                 # retention | service | collections | pricing
@@ -34,18 +34,18 @@ Effect quantities (fractions in [0, 1]; ``low <= high``):
 - ``price_realisation`` ρ: share of the proposed list price increase ``price_change`` Δ that is
   realised, so the realised price change is Δ·ρ (``price_change`` is required for this quantity only).
 
-``parse_economics`` turns a front-matter dict into an ``Economics`` model and raises ``ValueError``
-naming the playbook and the field on bad input; ``load_economics`` reads the YAML proposals file.
+``parse_economics`` turns a front-matter dict into an ``Economics`` model and raises ``EconomicsError``
+(a ``ValueError``) naming the playbook and the field on bad input. Reading the playbook files is not
+done here: agent/playbooks.py parses them (one loader for the playbook store and the planner) and the
+session injects the result into plan_resources as an ``EconomicsSource``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, Protocol, runtime_checkable
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 Family = Literal["retention", "service", "collections", "pricing"]
@@ -65,8 +65,30 @@ FAMILY_QUANTITY: dict[Family, Quantity] = {
     "collections": "recovered_receivables",
     "pricing": "price_realisation",
 }
-ECONOMICS_FILE = Path(__file__).with_name("playbook_economics.yaml")
 _ROLE = r"^[a-z][a-z0-9_]*$"
+
+
+class EconomicsError(ValueError):
+    """A missing or invalid economics block: ``"playbook <id>: economics.<field>: <problem>"``.
+
+    ``playbook``, ``field`` (dotted, e.g. ``economics.cost.hours``) and ``problem`` are kept apart so
+    that a caller can word the message in both languages; ``file`` is the playbook file's name when the
+    loader knows it.
+    """
+
+    def __init__(self, playbook: str, field: str, problem: str, file: str | None = None) -> None:
+        super().__init__(f"playbook {playbook}: {field}: {problem}")
+        self.playbook, self.field, self.problem, self.file = playbook, field, problem, file
+
+
+@runtime_checkable
+class EconomicsSource(Protocol):
+    """What plan_resources needs from a playbook library (agent/playbooks.py implements it)."""
+
+    def economics(self) -> Sequence[Economics]:
+        """The economics blocks of the playbooks that have one, in the library's order (playbooks
+        without a block are left out); raises ``EconomicsError`` (with ``file`` set) for a bad block."""
+        ...
 
 
 class _Model(BaseModel):
@@ -192,8 +214,9 @@ def parse_economics(front_matter: Mapping[str, Any], playbook_id: str | None = N
 
     Raises
     ------
-    ValueError
-        ``"playbook <id>: economics.<field>: <problem>"`` for a missing or invalid block.
+    EconomicsError
+        ``"playbook <id>: economics.<field>: <problem>"`` for a missing or invalid block (a
+        ``ValueError``).
 
     Examples
     --------
@@ -207,21 +230,13 @@ def parse_economics(front_matter: Mapping[str, Any], playbook_id: str | None = N
     pid = str(playbook_id or front_matter.get("id") or "?")
     block = front_matter.get("economics")
     if not isinstance(block, Mapping):
-        raise ValueError(f"playbook {pid}: economics: missing or not a mapping")
+        raise EconomicsError(pid, "economics", "missing or not a mapping")
     if "playbook" in block:
-        raise ValueError(f"playbook {pid}: economics.playbook: not allowed (the playbook id is implied)")
+        raise EconomicsError(pid, "economics.playbook", "not allowed (the playbook id is implied)")
     try:
         return Economics.model_validate({**block, "playbook": pid})
     except ValidationError as exc:
         err = exc.errors()[0]
         where = "".join(f".{part}" for part in err["loc"])
         problem = str(err["msg"]).removeprefix("Value error, ")
-        raise ValueError(f"playbook {pid}: economics{where}: {problem}") from None
-
-
-def load_economics(path: Path = ECONOMICS_FILE) -> list[Economics]:
-    """Economics blocks of a YAML file keyed by playbook id (``{id: {family: ..., ...}}``)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{path.name}: expected a mapping of playbook id -> economics block")
-    return [parse_economics({"id": pid, "economics": block}) for pid, block in data.items()]
+        raise EconomicsError(pid, f"economics{where}", problem) from None

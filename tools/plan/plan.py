@@ -99,7 +99,7 @@ def plan_resources(
     values
         Per-customer values (see ``tools.plan.candidates``).
     economics
-        Playbook economics (``load_economics()`` for the proposals).
+        Playbook economics (``agent.playbooks.load_library(dir).economics()`` for a folder of playbooks).
     budget
         Money to spend over the horizon (None: unlimited).
     capacity

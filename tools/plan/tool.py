@@ -3,6 +3,11 @@ candidate actions from the playbook economics -> the optimal plan under a budget
 (``plan.plan_resources``) -> a ToolResult whose first table is the plan and whose answer starts with
 who does what this week.
 
+The economics come from the playbooks' front matter (``economics:`` blocks), read by agent/playbooks.py
+and injected by the session as ``playbook_economics`` (an ``EconomicsSource``, as recommend_actions
+gets its playbook store): a user's own playbook folder (CUSTFIN_PLAYBOOKS_DIR) plans with its own
+blocks; playbooks without one offer no action; a bad block is a bilingual error naming file and field.
+
 Defaults (stated in every answer): no budget limit, no hours limit, a 3-month horizon, every action
 family, any positive expected gain. ``capacity_hours`` is one number: the hours of ``capacity_role``
 when named (the other roles are then not limited), else a pool shared by every role; ``role_hours``
@@ -14,7 +19,6 @@ Findings: none (it acts on the findings of the tools it reads).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
 from typing import Annotated, Literal
 
 import pandas as pd
@@ -28,16 +32,17 @@ from tools.charts import bar_chart
 from tools.errors import ToolInputError, UserFacingError
 from tools.formatting import money, number, pct
 from tools.params import FilterParams
-from tools.plan.economics import Economics, Family, load_economics
+from tools.plan.economics import Economics, EconomicsError, EconomicsSource, Family
 from tools.plan.export import handout, this_week
 from tools.plan.optimise import DEFAULT_GAP, Capacity
 from tools.plan.plan import ResourcePlan, plan_resources
-from tools.plan.values import Values, gather
+from tools.plan.values import gather
 from tools.results import Chart, Method, Table, ToolResult
 from tools.spec import ToolSpec
 from tools.wording import fact, join, say
 
-#: The roles the playbook economics name (tests check it against playbook_economics.yaml).
+#: The roles the team's playbook economics name (a test checks it against playbooks/); roles of a
+#: user's own playbooks plan too, their hours are then limited only by a shared capacity_hours.
 Role = Literal[
     "account_manager",
     "senior_manager",
@@ -107,14 +112,20 @@ class PlanParams(FilterParams):
         return {self.capacity_role: self.capacity_hours} if self.capacity_role else self.capacity_hours
 
 
-@cache
-def economics() -> tuple[Economics, ...]:
-    """The playbook economics (tools/plan/playbook_economics.yaml), read once."""
-    return tuple(load_economics())
+def economics(source: EconomicsSource) -> tuple[Economics, ...]:
+    """The playbooks' economics blocks; a bad block is a bilingual error naming its file and field."""
+    try:
+        return tuple(source.economics())
+    except EconomicsError as exc:
+        raise UserFacingError(
+            say(W.BAD_ECONOMICS, file=exc.file or f"{exc.playbook}.md", field=exc.field, problem=exc.problem),
+            code="file_unreadable",
+        ) from None
 
 
-def _chosen_economics(params: PlanParams) -> list[Economics]:
-    known = {e.playbook for e in economics()}
+def _chosen_economics(params: PlanParams, source: EconomicsSource) -> list[Economics]:
+    available = economics(source)
+    known = {e.playbook for e in available}
     unknown = sorted(set(params.playbooks or ()) - known)
     if unknown:
         names = ", ".join(sorted(known))
@@ -125,15 +136,16 @@ def _chosen_economics(params: PlanParams) -> list[Economics]:
             ),
             code="bad_arguments",
         )
-    return [e for e in economics() if params.playbooks is None or e.playbook in params.playbooks]
+    return [e for e in available if params.playbooks is None or e.playbook in params.playbooks]
 
 
-def run_plan(data: DatasetBundle, params: PlanParams) -> ToolResult:
-    """The resource plan for the session's data (module docstring)."""
+def run_plan(data: DatasetBundle, params: PlanParams, playbook_economics: EconomicsSource) -> ToolResult:
+    """The resource plan for the session's data with the economics of the injected playbooks."""
+    chosen = _chosen_economics(params, playbook_economics)  # a bad playbook fails before the values
     values = gather(data)
     plan = plan_resources(
         values.frame,
-        _chosen_economics(params),
+        chosen,
         budget=params.budget,
         capacity=params.capacity(),
         horizon_months=params.horizon_months,
@@ -180,7 +192,7 @@ def run_plan(data: DatasetBundle, params: PlanParams) -> ToolResult:
     warnings = [say(W.SKIPPED_SOURCE, notes=join(values.notes))] if values.notes else []
     return ToolResult(
         "plan_resources",
-        _summary(plan, sheet, as_of, params, values),
+        _summary(plan, sheet, as_of, params, bool(chosen)),
         facts,
         tables,
         [_curve_chart(plan, params.budget), _comparison_chart(plan)],
@@ -226,10 +238,13 @@ def _both(fn) -> Msg:  # noqa: ANN001 - fn(lang) -> str
     return Msg(fn("en"), fn("zh"))
 
 
-def _summary(plan: ResourcePlan, sheet: pd.DataFrame, as_of: date, params: PlanParams, values: Values) -> Msg:
+def _summary(plan: ResourcePlan, sheet: pd.DataFrame, as_of: date, params: PlanParams, actions: bool) -> Msg:
+    """The answer; ``actions`` is False when no playbook has an economics block."""
     f = plan.facts
     lines: list[Msg] = []
-    if plan.table.empty:
+    if not actions:
+        lines.append(W.NO_ECONOMICS)
+    elif plan.table.empty:
         fams = join([W.FAMILIES[a] for a in params.actions]) if params.actions else W.ALL_FAMILIES
         lines.append(say(W.NO_CANDIDATES, families=fams))
     else:
@@ -398,4 +413,5 @@ SPEC = ToolSpec(
     findings=(),
     words=W,
     order=850,
+    deps=("playbook_economics",),
 )
