@@ -198,3 +198,13 @@ def test_no_corpus_answer_states_a_wrong_headline_without_a_doubt_on_its_first_l
     ]
     if wrong:
         assert answer.doubts and answer.markdown.startswith("⚠️"), wrong
+
+
+def test_one_purchase_customers_share_one_f_score() -> None:
+    """Issue 13: one-purchase customers must not be split across F scores by their order in the file.
+    90 of 100 customers buy once: their average rank percentile is 45.5/100, so F = ceil(5 x 0.455) = 3;
+    the ten two-purchase customers rank 95.5/100, F = 5 (worked by hand)."""
+    session = uploaded(one_purchase_log(), "orders.csv")
+    answer = engine.run_tool(session, "rfm_segments", {"n": 100}, "en")
+    listing = next(t.frame for t in answer.result.tables if t.name == "rfm_customers")
+    assert listing.groupby("frequency")["f_score"].unique().map(list).to_dict() == {1: [3], 2: [5]}

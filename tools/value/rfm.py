@@ -86,10 +86,12 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
         recency_days = (as_of - last purchase date) in days   as_of default: day after the last transaction
         frequency = orders (distinct order_id, else purchase days)
         monetary = Σ revenue (refunds netted)
-        r/f/m_score = 1..5 quintile of rank(method="first")    5 = best; recency reversed (recent = 5)
+        r/m_score = 1..5 quintile of rank(method="first")      5 = best; recency reversed (recent = 5)
+        f_score   = ceil(5 x rank(method="average", pct=True))  equal order counts share one score
         fm = floor((f_score + m_score + 1) / 2)                 the average of F and M, rounded half up
 
-    Transactions after ``as_of`` are ignored. Ties in rank are broken by first appearance in the data.
+    Transactions after ``as_of`` are ignored. Ties in recency and monetary rank are broken by first appearance in the data; equal frequencies
+    share one F score.
 
     Segment rule table (RFM_RULES; rows R score, columns FM 1..5)::
 
@@ -107,7 +109,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
     Facts: customers, as_of, total_revenue, segments, ``<segment>_customers`` per segment (snake case,
     e.g. cant_lose_them_customers), champions_revenue_share, at_risk_valuable_customers,
     at_risk_valuable_revenue, at_risk_valuable_revenue_share, listed, one_purchase_champions (customers
-    with one purchase scored Champions: ties in frequency are split by rank, see the plausibility gate).
+    with one purchase scored Champions; see the plausibility gate).
 
     Findings: ``at_risk_valuable_customers``: customers in At risk or Can't lose them (R score <= 2 with
     FM >= 3), by monetary, value = their monetary (revenue in the period).
@@ -128,7 +130,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
         }
     )
     rfm["r_score"] = _quintile(rfm["recency_days"], reverse=True)
-    rfm["f_score"] = _quintile(rfm["frequency"])
+    rfm["f_score"] = _tied_quintile(rfm["frequency"])
     rfm["m_score"] = _quintile(rfm["monetary"])
     rfm["fm_score"] = (rfm["f_score"] + rfm["m_score"] + 1) // 2
     grid = np.array([[""] * 6] + [["", *RFM_RULES[r]] for r in range(1, 6)], dtype=object)
@@ -197,6 +199,16 @@ def _quintile(values: pd.Series, reverse: bool = False) -> pd.Series:
         return pd.Series(3, index=values.index, dtype="int64")
     codes = pd.qcut(values.rank(method="first"), 5, labels=False).astype("int64")
     return 5 - codes if reverse else codes + 1
+
+
+def _tied_quintile(values: pd.Series) -> pd.Series:
+    """Score 1..5 where equal values share a score: ceil(5 x average-rank percentile). Order counts tie
+    massively (most customers of a retailer buy once), and ranking ties by their order in the file
+    would score identical one-purchase customers anywhere from 1 to 5."""
+    if len(values) < 2:
+        return pd.Series(3, index=values.index, dtype="int64")
+    pct = values.rank(method="average", pct=True)
+    return np.ceil(pct * 5).clip(1, 5).astype("int64")
 
 
 def _segment_table(rfm: pd.DataFrame) -> pd.DataFrame:
