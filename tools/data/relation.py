@@ -1,0 +1,70 @@
+"""A table the engine aggregates where it lives: an ibis table expression with its connection.
+
+An in-memory pandas frame becomes a Relation on DuckDB or Spark (:func:`from_frame`, with a ``_row``
+ordinal so groups keep the frame's first-appearance order); a database table or Parquet files become one
+through :mod:`tools.data.sources` (read-only; groups come back sorted by key, since such tables have no
+row order). Only the results of aggregations (one row per customer, group or cell) are executed back
+into pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``table`` (ibis Table) on ``con`` (an ibis backend); ``label`` names the source for messages (never a
+    password); ``order`` is the column giving first-appearance order, or None (then groups sort by key)."""
+
+    table: Any
+    con: Any
+    label: str
+    order: str | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.table.columns if c != self.order]
+
+    def __contains__(self, column: object) -> bool:
+        return column in self.columns
+
+    def with_table(self, table: Any) -> Relation:
+        return replace(self, table=table)
+
+    def execute(self, expr: Any) -> pd.DataFrame:
+        """Run an aggregation and bring its (small) result back as a pandas frame."""
+        return self.con.execute(expr)
+
+    def scalar(self, expr: Any) -> Any:
+        return self.con.execute(expr)
+
+    def count(self) -> int:
+        return int(self.scalar(self.table.count()))
+
+
+def is_relation(obj: object) -> bool:
+    return isinstance(obj, Relation)
+
+
+def from_frame(frame: pd.DataFrame, con: Any, extra: Mapping[str, pd.Series] | None = None) -> Relation:
+    """``frame`` (plus ``extra`` aligned Series as columns) as a Relation on ``con``, with a ``_row`` ordinal."""
+    import ibis
+
+    data = frame.reset_index(drop=True)
+    if extra:
+        data = data.assign(**{name: _values(series) for name, series in extra.items()})
+    data = data.assign(**{ROW: np.arange(len(data), dtype=np.int64)})
+    return Relation(ibis.memtable(data), con, "pandas frame", ROW)
+
+
+def _values(series: pd.Series | Any) -> Any:
+    """Positional values of an aligned key (a Series keeps its dtype: periods, categories)."""
+    return series.reset_index(drop=True) if isinstance(series, pd.Series) else series
