@@ -19,9 +19,12 @@ identifiers quoted by ibis, never pasted into SQL text. Rows are not cleaned one
 
 from __future__ import annotations
 
+import atexit
 import glob
 import hashlib
 import os
+import re
+import shutil
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -148,7 +151,6 @@ def _duckdb_file(parts: Any) -> tuple[Relation, str]:
 
 
 def _parquet(path: str) -> tuple[Relation, str]:
-    import ibis
 
     pattern = os.path.join(path, "**", "*.parquet") if os.path.isdir(path) else path
     files = sorted(glob.glob(pattern, recursive=True))
@@ -158,7 +160,7 @@ def _parquet(path: str) -> tuple[Relation, str]:
             code="file_unreadable",
         )
     spark = backend.requested() == "spark"  # --backend spark: Spark reads the files itself
-    con = backend.spark() if spark else ibis.duckdb.connect()
+    con = backend.spark() if spark else _bounded_duckdb()
     try:
         table = con.read_parquet(files if len(files) > 1 and not spark else path if spark else files[0])
     except Exception as exc:
@@ -169,6 +171,27 @@ def _parquet(path: str) -> tuple[Relation, str]:
         else os.path.basename(path.rstrip("/"))
     )
     return Relation(table, con, path), name or "parquet"
+
+
+def _bounded_duckdb() -> Any:
+    """An in-process DuckDB for Parquet sources, its memory capped (``CUSTFIN_DUCKDB_MEMORY``, default
+    2GB) and spilling to a private temporary directory beyond that, so a 100M-row file fits in RAM."""
+    import tempfile
+
+    import ibis
+
+    limit = os.environ.get("CUSTFIN_DUCKDB_MEMORY", "").strip().upper() or "2GB"
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB)", limit):
+        raise ToolInputError(
+            Msg(
+                f"CUSTFIN_DUCKDB_MEMORY must look like 2GB or 512MB, got '{limit}'.",
+                f"CUSTFIN_DUCKDB_MEMORY 应形如 2GB 或 512MB，收到“{limit}”。",
+            ),
+            code="bad_arguments",
+        )
+    spill = tempfile.mkdtemp(prefix="custfin-duckdb-")
+    atexit.register(shutil.rmtree, spill, True)
+    return ibis.duckdb.connect(memory_limit=limit, temp_directory=spill, preserve_insertion_order=False)
 
 
 class SourceDataset(Dataset):
