@@ -128,7 +128,7 @@ def duckdb_vs_sql(sizes: Sizes) -> list[Result]:
         aggregate.customer_totals(source.relation)
 
     def bare() -> None:
-        duckdb.connect().execute(BARE_SQL.format(path=path)).to_arrow_table().to_pandas()
+        duckdb.connect().sql(BARE_SQL.format(path=path)).to_arrow_table().to_pandas()
 
     times = interleaved({"ours": ours, "baseline": bare}, max(sizes.repeats, 3))
     result = Result(
