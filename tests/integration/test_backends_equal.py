@@ -50,11 +50,12 @@ IN_PLACE = [
     ("receivables_aging", {"as_of": "2025-06-30", "n": 5}),
     ("customer_lifetime_value", {"model": "historical"}),
     ("customer_lifetime_value", {"model": "historical", "group_by": "segment"}),
+    ("cohort_retention", {}),
+    ("cohort_retention", {"freq": "quarter", "as_of": "2025-09-30"}),
 ]
 #: Tools (and options) that still read a source's rows into memory (its frame is materialised).
 IN_MEMORY = [
     ("receivables_aging", {"dso_method": "countback"}),
-    ("cohort_retention", {}),
     ("customer_lifetime_value", {}),
 ]
 CALLS = IN_PLACE + IN_MEMORY

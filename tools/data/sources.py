@@ -223,9 +223,11 @@ class SourceDataset(Dataset):
                 Msg(
                     f"This analysis reads its rows into memory, and {label} has {self.source_rows:,} rows, "
                     f"above the limit of {self.max_rows:,} (CUSTFIN_MAX_ROWS). Questions about profitability, "
-                    "RFM segments, concentration, lifetime value and churn run inside the source at any size.",
+                    "RFM segments, concentration, historical lifetime value, churn trends, cohort retention and "
+                    "receivables ageing run inside the source at any size.",
                     f"该分析需要把数据读入内存，而 {label} 有 {self.source_rows:,} 行，超过 {self.max_rows:,} 行的"
-                    "上限（CUSTFIN_MAX_ROWS）。利润、RFM 分群、集中度、客户终身价值和流失类问题可在数据源内按任意规模计算。",
+                    "上限（CUSTFIN_MAX_ROWS）。利润、RFM 分群、集中度、历史客户终身价值、"
+                    "流失趋势、同期群留存和应收账龄问题可在数据源内按任意规模计算。",
                 ),
                 code="too_large",
             )

@@ -109,6 +109,20 @@ def period_columns(rel: Relation, freq: str, column: str = "date") -> tuple[Rela
     return rel.with_table(t.mutate(**parts)), list(parts)
 
 
+def period_code_column(rel: Relation, freq: str, name: str, column: str = "date") -> Relation:
+    """``rel`` with the integer period code of ``column`` as ``name``: year*12 + month - 1 (month),
+    year*4 + quarter - 1 (quarter) or year, as ``tools.retention.events.period_codes``."""
+    t = rel.table
+    year = t[column].year().cast("int64")
+    if freq == "month":
+        code = year * 12 + t[column].month().cast("int64") - 1
+    elif freq == "quarter":
+        code = year * 4 + t[column].quarter().cast("int64") - 1
+    else:
+        code = year
+    return rel.with_table(t.mutate(**{name: code}))
+
+
 def period_labels(frame: pd.DataFrame, freq: str) -> pd.Series:
     """'2024-03', '2024Q1' or '2024' from the integer parts added by :func:`period_columns`."""
     years = frame["_year"].astype("int64").astype(str)
