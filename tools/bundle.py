@@ -103,6 +103,11 @@ class Dataset:
         return [r.filename for r in self.reports]
 
     @property
+    def rows(self) -> int:
+        """Rows in the dataset (a live source, tools/data/sources.py, counts them where they are)."""
+        return len(self.frame)
+
+    @property
     def fingerprint(self) -> str:
         """:func:`frame_fingerprint` of ``frame``, computed once per frame object."""
         cached = self._fingerprint

@@ -35,6 +35,7 @@ BACKENDS = ["duckdb", "duckdb_memory", "postgresql", pytest.param("spark", marks
 #: (tool, arguments) whose every row-level pass runs where the rows live (tools.aggregate,
 #: tools/data/invoices.py): nothing is read from a source into memory
 IN_PLACE = [
+    ("dataset_overview", {}),
     ("customer_profitability", {}),
     ("customer_profitability", {"group_by": "region"}),
     ("customer_profitability", {"group_by": "quarter", "metric": "revenue"}),
@@ -59,6 +60,9 @@ IN_MEMORY = [
     ("customer_lifetime_value", {}),
 ]
 CALLS = IN_PLACE + IN_MEMORY
+#: Facts that count the ingestion reports' notes: a live source's report says more (read in place, the
+#: sample's notes) than the reference frames' empty reports.
+FROM_REPORTS = {"data_quality_notes"}
 TOLERANCE = 1e-9
 
 
@@ -169,6 +173,8 @@ def test_same_facts_on_every_backend(name, frames, bundle_on) -> None:
         assert not isinstance(got, Exception), f"{label}: {got}"
         assert set(got.facts) == set(expected.facts), label
         for fact, value in expected.facts.items():
+            if fact in FROM_REPORTS:
+                continue
             assert _same(got.facts[fact], value), f"{label}: {fact} {got.facts[fact]!r} != {value!r}"
         assert [f.name for f in got.findings] == [f.name for f in expected.findings], label
         for f_got, f_exp in zip(got.findings, expected.findings, strict=True):

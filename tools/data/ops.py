@@ -95,3 +95,24 @@ def _ts(value: Any) -> Any:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return pd.NaT
     return pd.Timestamp(value)
+
+
+def nunique(rows: Rows, column: str) -> int:
+    """Distinct non-missing values of ``column``."""
+    if not is_relation(rows):
+        return int(rows[column].nunique())
+    return int(rows.scalar(rows.table[column].nunique()))
+
+
+def count_below(rows: Rows, column: str, value: float) -> int:
+    """Rows with ``column < value``."""
+    if not is_relation(rows):
+        return int((rows[column] < value).sum())
+    t = rows.table
+    return int(rows.scalar(t.filter(t[column] < value).count()))
+
+
+def is_datetime(rows: Rows, column: str) -> bool:
+    if not is_relation(rows):
+        return pd.api.types.is_datetime64_any_dtype(rows[column])
+    return rows.table[column].type().is_timestamp() or rows.table[column].type().is_date()

@@ -235,6 +235,10 @@ class SourceDataset(Dataset):
         return _like_ingest(frame)
 
     @property
+    def rows(self) -> int:
+        return self.source_rows
+
+    @property
     def fingerprint(self) -> str:
         """sha256 of the source's label, kind, canonical columns and row count (not of every value: the
         rows stay in the source)."""
