@@ -285,15 +285,13 @@ def _aging_summary(facts: dict[str, FactValue], per: pd.DataFrame, names: Names,
                 rate=pct_text(facts["written_off_rate"]),
             )
         )
-    top = (
-        per.iloc[np.flatnonzero(per["overdue_amount"].to_numpy() > 0.005)]
-        .sort_values("overdue_amount", ascending=False)
-        .head(MAX_SUMMARY_ITEMS)
-    )
+    overdue = per["overdue_amount"]  # one column, not the frame: millions of customers on a live source
+    top = overdue.iloc[np.flatnonzero(overdue.to_numpy() > 0.005)].sort_values(ascending=False)
+    top = top.head(MAX_SUMMARY_ITEMS)
     if len(top):
         items = [
             say(W.TOP_OVERDUE_ITEM, customer=plain_label(c, names.get(c)), amount=money_text(a))
-            for c, a in top["overdue_amount"].items()
+            for c, a in top.items()
         ]
         lines.append(say(W.TOP_OVERDUE, items=join(items)))
     return joined_lines(lines)

@@ -40,8 +40,10 @@ class Relation:
         return replace(self, table=table)
 
     def execute(self, expr: Any) -> pd.DataFrame:
-        """Run an aggregation and bring its (small) result back as a pandas frame."""
-        return self.con.execute(expr)
+        """Run an aggregation and bring its (small) result back as a pandas frame: through Arrow, whose
+        buffers are released while the frame is built (one copy in memory, not two; at millions of
+        customers that is the difference)."""
+        return self.con.to_pyarrow(expr).to_pandas(self_destruct=True, split_blocks=True)
 
     def scalar(self, expr: Any) -> Any:
         return self.con.execute(expr)
