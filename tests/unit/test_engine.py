@@ -135,3 +135,23 @@ def test_reading_a_large_source_into_memory_is_refused(orders: Path) -> None:
         and "8 rows" in err.value.msg.en
         and "CUSTFIN_MAX_ROWS" in err.value.msg.zh
     )
+
+
+def test_benchmark_baseline_computes_the_same_aggregates(tmp_path: Path, monkeypatch) -> None:
+    """benchmarks/engine.py's bare DuckDB SQL and the engine path agree (so the ratio compares like with
+    like): the same per-customer sums, dates, rows and orders on a small generated file."""
+    import duckdb
+
+    from benchmarks import engine as bench
+
+    monkeypatch.setenv("CUSTFIN_BENCH_DIR", str(tmp_path))
+    path = bench.orders_parquet(20_000)
+    ours = aggregate.customer_totals(sources.open_source(str(path)).relation)
+    bare = duckdb.connect().sql(bench.BARE_SQL.format(path=path)).to_arrow_table().to_pandas()
+    bare = bare.set_index("customer_id").sort_index()
+    assert len(ours) == len(bare) == 1_000
+    for column in ("revenue", "cost", "service_cost"):
+        assert ours[column].to_numpy() == pytest.approx(bare[column].to_numpy(), rel=1e-12)
+    assert (ours["orders"].to_numpy() == bare["orders"].to_numpy()).all()
+    assert (ours["rows"].to_numpy() == bare["rows"].to_numpy()).all()
+    assert (ours["last_date"].to_numpy() == bare["last_date"].to_numpy()).all()
