@@ -238,6 +238,12 @@ class SourceDataset(Dataset):
     def rows(self) -> int:
         return self.source_rows
 
+    def __repr__(self) -> str:  # the dataclass repr would read every row
+        return f"SourceDataset(kind={self.kind!r}, source={self.relation.label!r}, rows={self.source_rows})"
+
+    __eq__ = object.__eq__  # the same source object, not the same values (that would read every row)
+    __hash__ = object.__hash__
+
     @property
     def fingerprint(self) -> str:
         """sha256 of the source's label, kind, canonical columns and row count (not of every value: the
