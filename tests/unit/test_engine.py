@@ -155,3 +155,34 @@ def test_benchmark_baseline_computes_the_same_aggregates(tmp_path: Path, monkeyp
     assert (ours["orders"].to_numpy() == bare["orders"].to_numpy()).all()
     assert (ours["rows"].to_numpy() == bare["rows"].to_numpy()).all()
     assert (ours["last_date"].to_numpy() == bare["last_date"].to_numpy()).all()
+
+
+def test_partitioned_passes_give_the_same_totals(orders: Path, tmp_path: Path) -> None:
+    """A source aggregated in 3 passes (hash of customer_id) gives exactly the one-pass result."""
+    from dataclasses import replace
+
+    from tools.data import invoices
+
+    one = sources.open_source(str(orders)).relation
+    assert one.partitions == 1  # 4 customers: one pass
+    three = replace(one, partitions=3)
+    pd.testing.assert_frame_equal(aggregate.customer_totals(three), aggregate.customer_totals(one))
+    pd.testing.assert_frame_equal(
+        aggregate.period_totals(three, "month"), aggregate.period_totals(one, "month")
+    )
+    assert aggregate.main_value(three, "product").to_dict() == aggregate.main_value(one, "product").to_dict()
+    inv = pd.DataFrame(
+        {
+            "customer_id": [f"C{i % 7}" for i in range(40)],
+            "invoice_date": pd.date_range("2024-01-01", periods=40, freq="5D"),
+            "due_date": pd.date_range("2024-01-31", periods=40, freq="5D"),
+            "amount": [100.0 + i for i in range(40)],
+        }
+    )
+    inv.to_parquet(tmp_path / "inv.parquet", index=False)
+    rel = sources.open_source(str(tmp_path / "inv.parquet")).relation
+    as_of = pd.Timestamp("2024-06-30")
+    single, used = invoices.customer_aging(rel, as_of, 90)
+    split, used3 = invoices.customer_aging(replace(rel, partitions=3), as_of, 90)
+    pd.testing.assert_frame_equal(split, single)
+    assert used == used3 == 40

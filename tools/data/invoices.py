@@ -55,48 +55,53 @@ def customer_aging(rel: Relation, as_of: pd.Timestamp, sales_days: int) -> tuple
     """(per-customer sums as ``tools.credit.invoices.customer_aging`` takes them, invoices used)."""
     import ibis
 
-    t = rel.table
-    ref = ibis.literal(as_of.to_pydatetime())
     ref_s = int(as_of.timestamp())
-    amount = t.amount.cast("float64")
-    has_paid_date = "paid_date" in t.columns
-    undated = t.paid_date.isnull() if has_paid_date else ibis.literal(True)
-    paid_by = (t.paid_date.notnull() & (t.paid_date <= ref)) if has_paid_date else ibis.literal(False)
-    if "paid_amount" in t.columns:
-        paid_amount = t.paid_amount.cast("float64").coalesce(0.0)
-    else:
-        paid_amount = ibis.ifelse(undated, 0.0, amount)
-    counted = ibis.ifelse(paid_by | undated, paid_amount, 0.0)
-    balance = (amount - counted).round(2)
-    written_off = (
-        t.written_off.cast("boolean").coalesce(False) if "written_off" in t.columns else ibis.literal(False)
-    )
-    open_amount = ibis.ifelse(written_off, 0.0, balance)
-    due_s = t.due_date.epoch_seconds()
-    days = ((ref_s - due_s) / DAY).floor()
-    is_open = open_amount.abs() > 0.005
-    positive = amount > 0
-    paid = paid_by & positive
-    late = ((t.paid_date.epoch_seconds() - due_s) / DAY).floor() if has_paid_date else ibis.literal(0)
-    days_late = ibis.ifelse(late > 0, late, 0).cast("float64")
-    window = t.invoice_date > (as_of - pd.Timedelta(days=sales_days)).to_pydatetime()
-    aggs: dict[str, Any] = {}
-    for name, lo, hi in _BUCKETS:
-        cond = is_open & (days <= hi) if lo is None else is_open & (days >= lo) & (days <= hi)
-        aggs[name] = ibis.ifelse(cond, open_amount, 0.0).sum()
-    aggs["days_90_plus"] = ibis.ifelse(is_open & (days > 90), open_amount, 0.0).sum()
-    aggs |= {
-        "open_invoices": _count(is_open),
-        "overdue_invoices": _count(is_open & (days > 0)),
-        "sales_90d": ibis.ifelse(window, amount, 0.0).sum(),
-        "paid_invoices": _count(paid),
-        "late_invoices": _count(paid & (days_late > 0)),
-        "days_late_sum": ibis.ifelse(paid, days_late, 0.0).sum(),
-        "invoiced": amount.sum(),
-        "written_off_amount": ibis.ifelse(written_off, balance, 0.0).sum(),
-        "_n": t.count(),
-    }
-    out = rel.execute(t.group_by(t.customer_id.cast("string").name("customer_id")).aggregate(**aggs))
+
+    def make(t: Any) -> tuple[list[Any], dict[str, Any]]:
+        ref = ibis.literal(as_of.to_pydatetime())
+        amount = t.amount.cast("float64")
+        has_paid_date = "paid_date" in t.columns
+        undated = t.paid_date.isnull() if has_paid_date else ibis.literal(True)
+        paid_by = (t.paid_date.notnull() & (t.paid_date <= ref)) if has_paid_date else ibis.literal(False)
+        if "paid_amount" in t.columns:
+            paid_amount = t.paid_amount.cast("float64").coalesce(0.0)
+        else:
+            paid_amount = ibis.ifelse(undated, 0.0, amount)
+        counted = ibis.ifelse(paid_by | undated, paid_amount, 0.0)
+        balance = (amount - counted).round(2)
+        written_off = (
+            t.written_off.cast("boolean").coalesce(False)
+            if "written_off" in t.columns
+            else ibis.literal(False)
+        )
+        open_amount = ibis.ifelse(written_off, 0.0, balance)
+        due_s = t.due_date.epoch_seconds()
+        days = ((ref_s - due_s) / DAY).floor()
+        is_open = open_amount.abs() > 0.005
+        positive = amount > 0
+        paid = paid_by & positive
+        late = ((t.paid_date.epoch_seconds() - due_s) / DAY).floor() if has_paid_date else ibis.literal(0)
+        days_late = ibis.ifelse(late > 0, late, 0).cast("float64")
+        window = t.invoice_date > (as_of - pd.Timedelta(days=sales_days)).to_pydatetime()
+        aggs: dict[str, Any] = {}
+        for name, lo, hi in _BUCKETS:
+            cond = is_open & (days <= hi) if lo is None else is_open & (days >= lo) & (days <= hi)
+            aggs[name] = ibis.ifelse(cond, open_amount, 0.0).sum()
+        aggs["days_90_plus"] = ibis.ifelse(is_open & (days > 90), open_amount, 0.0).sum()
+        aggs |= {
+            "open_invoices": _count(is_open),
+            "overdue_invoices": _count(is_open & (days > 0)),
+            "sales_90d": ibis.ifelse(window, amount, 0.0).sum(),
+            "paid_invoices": _count(paid),
+            "late_invoices": _count(paid & (days_late > 0)),
+            "days_late_sum": ibis.ifelse(paid, days_late, 0.0).sum(),
+            "invoiced": amount.sum(),
+            "written_off_amount": ibis.ifelse(written_off, balance, 0.0).sum(),
+            "_n": t.count(),
+        }
+        return [t.customer_id.cast("string").name("customer_id")], aggs
+
+    out = rel.grouped(make)
     out = out.sort_values("customer_id", kind="stable").set_index("customer_id")
     out.index = pd.Index(out.index.astype("str"), name="customer_id")
     used = int(out.pop("_n").sum())

@@ -9,7 +9,7 @@ into pandas.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,6 +28,8 @@ class Relation:
     con: Any
     label: str
     order: str | None = None
+    #: aggregate per-customer groups in this many passes (hash of customer_id), to bound memory
+    partitions: int = 1
 
     @property
     def columns(self) -> list[str]:
@@ -44,6 +46,27 @@ class Relation:
         buffers are released while the frame is built (one copy in memory, not two; at millions of
         customers that is the difference)."""
         return self.con.to_pyarrow(expr).to_pandas(self_destruct=True, split_blocks=True)
+
+    def grouped(self, make: Callable[[Any], tuple[list[Any], dict[str, Any]]]) -> pd.DataFrame:
+        """Execute ``t.group_by(keys).aggregate(**aggs)`` with ``keys, aggs = make(t)``, t = the table.
+
+        With several partitions and per-customer groups (a key named customer_id), one pass per
+        partition of hash(customer_id): the groups of two partitions never overlap, so the passes are
+        concatenated, and each pass holds a fraction of the hash tables.
+        """
+        table = self.table
+        keys, aggs = make(table)
+        per_customer = "customer_id" in table.columns and any(_names(k) == "customer_id" for k in keys)
+        if self.partitions <= 1 or not per_customer:
+            return self.execute(table.group_by(keys).aggregate(**aggs))
+        n = self.partitions
+        bucket = (table.customer_id.hash() % n + n) % n  # the hash may be signed: buckets 0..n-1
+        frames = []
+        for i in range(n):
+            part = table.filter(bucket == i)
+            keys, aggs = make(part)
+            frames.append(self.execute(part.group_by(keys).aggregate(**aggs)))
+        return pd.concat(frames, ignore_index=True)
 
     def scalar(self, expr: Any) -> Any:
         return self.con.execute(expr)
@@ -70,3 +93,7 @@ def from_frame(frame: pd.DataFrame, con: Any, extra: Mapping[str, pd.Series] | N
 def _values(series: pd.Series | Any) -> Any:
     """Positional values of an aligned key (a Series keeps its dtype: periods, categories)."""
     return series.reset_index(drop=True) if isinstance(series, pd.Series) else series
+
+
+def _names(key: Any) -> str:
+    return key if isinstance(key, str) else key.get_name()

@@ -22,9 +22,11 @@ from __future__ import annotations
 import atexit
 import glob
 import hashlib
+import math
 import os
 import re
 import shutil
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -38,6 +40,8 @@ from tools.errors import IngestError, ToolInputError
 
 #: Rows read to decide the mapping (the ingestion report's sample).
 SAMPLE_ROWS = 2_000
+#: Customers per aggregation pass on an embedded DuckDB (about 0.8 GB of hash tables per pass).
+GROUPS_PER_PARTITION = 2_000_000
 _DERIVED = {
     "cost": ("revenue", "profit", "sub"),
     "unit_price": ("revenue", "quantity", "div"),
@@ -175,12 +179,13 @@ def _parquet(path: str) -> tuple[Relation, str]:
 
 def _bounded_duckdb() -> Any:
     """An in-process DuckDB for Parquet sources, its memory capped (``CUSTFIN_DUCKDB_MEMORY``, default
-    2GB) and spilling to a private temporary directory beyond that, so a 100M-row file fits in RAM."""
+    1GB) and spilling to a private temporary directory beyond that; with customer partitions (``_partitions``)
+    the per-customer hash tables of a 100M-row file fit in it."""
     import tempfile
 
     import ibis
 
-    limit = os.environ.get("CUSTFIN_DUCKDB_MEMORY", "").strip().upper() or "2GB"
+    limit = os.environ.get("CUSTFIN_DUCKDB_MEMORY", "").strip().upper() or "1GB"
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB)", limit):
         raise ToolInputError(
             Msg(
@@ -192,6 +197,13 @@ def _bounded_duckdb() -> Any:
     spill = tempfile.mkdtemp(prefix="custfin-duckdb-")
     atexit.register(shutil.rmtree, spill, True)
     return ibis.duckdb.connect(memory_limit=limit, temp_directory=spill, preserve_insertion_order=False)
+
+
+def _partitions(relation: Relation) -> int:
+    """How many customer partitions DuckDB aggregates one after the other: one per GROUPS_PER_PARTITION
+    customers (estimated), so the per-customer hash tables fit CUSTFIN_DUCKDB_MEMORY at any size."""
+    customers = int(relation.scalar(relation.table.customer_id.approx_nunique()) or 0)
+    return max(1, math.ceil(customers / GROUPS_PER_PARTITION))
 
 
 class SourceDataset(Dataset):
@@ -328,6 +340,8 @@ def open_source(
             )
     ordered = [c for c in decided.frame.columns if c in columns]
     relation = Relation(t.select(**{c: columns[c] for c in ordered}), raw.con, label)
+    if getattr(raw.con, "name", "") == "duckdb" and "customer_id" in relation.columns:
+        relation = replace(relation, partitions=_partitions(relation))
     warnings.append(
         Msg(
             f"Read in place, read-only: {rows:,} rows. The mapping was decided on the first "

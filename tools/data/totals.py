@@ -51,22 +51,25 @@ def totals(
 
     ``like`` (the pandas frame the relation was made from, when it was) gives the dtypes to restore.
     """
-    t = rel.table
-    purchase = t.revenue > 0
-    aggs: dict[str, Any] = {c: t[c].sum() for c in AMOUNTS if c in t.columns}
-    aggs |= {
-        "first_date": t.date.min(where=purchase),
-        "last_date": t.date.max(where=purchase),
-        "rows": t.count(),
-    }
-    has_orders = "order_id" in t.columns
-    if has_orders:
-        aggs["orders"] = t.order_id.nunique(where=purchase)
-    if purchase_days or not has_orders:
-        aggs["purchase_days"] = t.date.nunique(where=purchase)
-    if rel.order is not None:
-        aggs[_FIRST] = t[rel.order].min()
-    out = rel.execute(t.group_by(list(keys)).aggregate(**aggs))
+    has_orders = "order_id" in rel.table.columns
+
+    def make(t: Any) -> tuple[list[Any], dict[str, Any]]:
+        purchase = t.revenue > 0
+        aggs: dict[str, Any] = {c: t[c].sum() for c in AMOUNTS if c in t.columns}
+        aggs |= {
+            "first_date": t.date.min(where=purchase),
+            "last_date": t.date.max(where=purchase),
+            "rows": t.count(),
+        }
+        if has_orders:
+            aggs["orders"] = t.order_id.nunique(where=purchase)
+        if purchase_days or not has_orders:
+            aggs["purchase_days"] = t.date.nunique(where=purchase)
+        if rel.order is not None:
+            aggs[_FIRST] = t[rel.order].min()
+        return list(keys), aggs
+
+    out = rel.grouped(make)
     out = _ordered(out, list(keys), rel.order is not None)
     for column in AMOUNTS:
         if column in out.columns:
@@ -88,11 +91,14 @@ def totals(
 def pairs(rel: Relation, keys: Sequence[str], value: str = "revenue") -> pd.DataFrame:
     """Σ ``value`` per combination of ``keys`` (first-appearance or key order), as a frame with the keys as
     columns: the input of ``main_value`` (a customer's main product, channel, ...)."""
-    t = rel.table
-    aggs: dict[str, Any] = {value: t[value].sum()}
-    if rel.order is not None:
-        aggs[_FIRST] = t[rel.order].min()
-    out = rel.execute(t.group_by(list(keys)).aggregate(**aggs))
+
+    def make(t: Any) -> tuple[list[Any], dict[str, Any]]:
+        aggs: dict[str, Any] = {value: t[value].sum()}
+        if rel.order is not None:
+            aggs[_FIRST] = t[rel.order].min()
+        return list(keys), aggs
+
+    out = rel.grouped(make)
     out = _ordered(out, list(keys), rel.order is not None).reset_index()
     out[value] = out[value].astype("float64").fillna(0.0)
     return out
