@@ -16,6 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.text import Msg
+from tools.errors import ToolInputError
+
 ROW = "_row"
 
 
@@ -45,7 +48,20 @@ class Relation:
         """Run an aggregation and bring its (small) result back as a pandas frame: through Arrow, whose
         buffers are released while the frame is built (one copy in memory, not two; at millions of
         customers that is the difference)."""
-        return self.con.to_pyarrow(expr).to_pandas(self_destruct=True, split_blocks=True)
+        try:
+            table = self.con.to_pyarrow(expr)
+        except Exception as exc:
+            if type(exc).__name__ != "OutOfMemoryException":  # DuckDB's, at its memory cap
+                raise
+            raise ToolInputError(
+                Msg(
+                    f"{self.label} is too large for the memory the embedded DuckDB may use "
+                    "(CUSTFIN_DUCKDB_MEMORY); ask an administrator to raise it.",
+                    f"{self.label} 超出了内嵌 DuckDB 可用的内存（CUSTFIN_DUCKDB_MEMORY），请联系管理员调高。",
+                ),
+                code="too_large",
+            ) from None
+        return table.to_pandas(self_destruct=True, split_blocks=True)
 
     def grouped(self, make: Callable[[Any], tuple[list[Any], dict[str, Any]]]) -> pd.DataFrame:
         """Execute ``t.group_by(keys).aggregate(**aggs)`` with ``keys, aggs = make(t)``, t = the table.
