@@ -34,7 +34,7 @@ def _load_table(url: str) -> None:
             'CREATE TABLE orders ("Order ID" text, "Customer ID" text, "Order Date" date, '
             '"Revenue" numeric, "Cost" numeric)'
         )
-        with conn.cursor().copy('COPY orders FROM STDIN') as copy:
+        with conn.cursor().copy("COPY orders FROM STDIN") as copy:
             for row in rows[1:]:
                 copy.write_row(row)
 
