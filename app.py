@@ -31,6 +31,7 @@ from fastapi.responses import FileResponse
 
 from agent import auth, compose, database, digest, downloads, engine, oauth, persistence, understand
 from agent import settings as settings_mod
+from agent import sources as live_sources
 from agent.answer import Answer
 from agent.datalayer import FILES_ROUTE, CustfinDataLayer
 from agent.memory import IdleReleaser
@@ -189,7 +190,8 @@ async def save_conversation(session: Session) -> None:
     if who is None or session.is_demo:
         return
     user_id, name, thread_id = who
-    await asyncio.to_thread(persistence.save_thread_files, SETTINGS, user_id, name, thread_id, session.files)
+    stored = [f for f in session.files if f.source is None]  # a live source stays where it is
+    await asyncio.to_thread(persistence.save_thread_files, SETTINGS, user_id, name, thread_id, stored)
     state = session.follow_up_state()
     await asyncio.to_thread(persistence.save_thread_state, SETTINGS, user_id, thread_id, state)
 
@@ -365,13 +367,64 @@ async def send_chat_settings(session: Session) -> None:
                 description="auto uses the model when one is configured (OPENAI_API_KEY / OPENAI_BASE_URL).",
             ),
             TextInput(id="model", label="Model / 模型", initial=session.model_name or session.settings.model),
+            *source_widgets(session),
         ]
     ).send()
 
 
+NO_SOURCE = "—"
+
+
+def offered_sources(session: Session) -> list[live_sources.SourceEntry]:
+    """The live sources the administrator lists for this user (agent/sources.py), none without a login."""
+    entries = live_sources.load(live_sources.sources_file(SETTINGS.data_dir))
+    return live_sources.visible_to(entries, session.user_id)
+
+
+def source_widgets(session: Session) -> list[Select]:
+    try:
+        names = [e.name for e in offered_sources(session)]
+    except UserFacingError:
+        log.exception("custfin: the sources file cannot be used")
+        return []
+    if not names:
+        return []
+    return [
+        Select(
+            id="source",
+            label="Data source / 数据源",
+            values=[NO_SOURCE, *names],
+            initial_value=NO_SOURCE,
+            description="A live read-only table the administrator set up for you (queried in place).",
+        )
+    ]
+
+
+async def open_source(session: Session, name: str) -> None:
+    """Open the source the user picked: looked up again for this user, then mapped like an upload."""
+    lang = session.language
+    try:
+        entries = live_sources.load(live_sources.sources_file(SETTINGS.data_dir))
+        url = live_sources.resolve(entries, session.user_id, name)
+        outcome = await asyncio.to_thread(session.add_source, url)
+        report = await asyncio.to_thread(compose.render_file_outcome, outcome, lang)
+    except UserFacingError as exc:
+        await deliver(cl.Message(content=exc.message(lang)))
+        return
+    except Exception as exc:
+        await say_sorry(exc)
+        return
+    await deliver(cl.Message(content=report, actions=mapping_actions(session, outcome.choices(), lang)))
+
+
 @cl.on_settings_update
 async def on_settings_update(settings: dict[str, Any]) -> None:
-    apply_chat_settings(await get_session(), settings)
+    session = await get_session()
+    apply_chat_settings(session, settings)
+    name = settings.get("source")
+    if isinstance(name, str) and name != NO_SOURCE and name != cl.user_session.get("custfin_source"):
+        cl.user_session.set("custfin_source", name)  # the settings panel resends every value
+        await open_source(session, name)
 
 
 @cl.on_chat_start

@@ -51,6 +51,21 @@ def _parser() -> argparse.ArgumentParser:
             "--full", action="store_true", help="Put every table row in the JSON (default: up to 500)."
         )
         p.add_argument("--lang", choices=["en", "zh"], help="Answer language (default: the question's).")
+        p.add_argument(
+            "--source",
+            nargs="+",
+            action="extend",
+            default=[],
+            metavar="URL_OR_PATH",
+            help="A live read-only source instead of a file: 'postgresql://user@host/db?table=orders', "
+            "'duckdb:///file.duckdb?table=orders', or Parquet files (path, directory or glob). Repeatable.",
+        )
+        p.add_argument(
+            "--backend",
+            choices=["auto", "pandas", "duckdb", "spark"],
+            help="Where the transaction pass runs (default: CUSTFIN_BACKEND, else auto: pandas for small "
+            "files, DuckDB for large ones; a live source runs where it lives).",
+        )
 
     ask = sub.add_parser("ask", help="Answer a question ('-' reads one question per line from stdin).")
     ask.add_argument("question")
@@ -142,10 +157,15 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 def _session(args: argparse.Namespace):
     from agent.session import Session
 
-    if not args.data:
+    sources = getattr(args, "source", [])
+    if not args.data and not sources:
         return Session(demo=True)
     session = Session(demo=False)
     mapping = _mapping(args.map)
+    for url in sources:
+        outcome = session.add_source(url, mapping=mapping or None)
+        if outcome.error is not None:
+            raise outcome.error
     for name in args.data:
         path = Path(name)
         try:
@@ -418,6 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     wants_json = getattr(args, "json", False) or getattr(args, "question", None) == "-"
     try:
         handler = {"ask": _ask, "tool": _tool, "report": _report, "digest": _digest, "demo-data": _demo, "users": _users}[args.command]
+        if getattr(args, "backend", None):
+            from tools.data.backend import use_backend
+
+            with use_backend(args.backend):
+                return handler(args)
         return handler(args)
     except UserFacingError as exc:
         if wants_json:

@@ -48,7 +48,7 @@ def kind_name(kind: str, lang: Lang) -> str:
 
 
 def data_summary(session: Session, lang: Lang) -> str:
-    parts = [f"{kind_name(k, lang)} {len(ds.frame):,}" for k, ds in session.bundle.datasets.items()]
+    parts = [f"{kind_name(k, lang)} {ds.rows:,}" for k, ds in session.bundle.datasets.items()]
     return ("、" if lang == "zh" else ", ").join(parts) or ("nothing yet" if lang == "en" else "暂无数据")
 
 
@@ -263,7 +263,7 @@ def removal_answer(question: str, lang: Lang, session: Session, names: list[str]
     else:
         lines.append(VR.REMOVED_REMAINING.get(lang))
         for f in session.files:
-            rows = len(f.dataset.frame) if f.dataset is not None else 0
+            rows = f.dataset.rows if f.dataset is not None else 0
             kind = kind_name(f.dataset.kind, lang) if f.dataset is not None else "?"
             lines.append(
                 "- " + VR.REMOVED_FILE_LINE.format(file=f"`{f.filename}`", kind=kind, rows=f"{rows:,}").get(lang)

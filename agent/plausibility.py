@@ -66,9 +66,11 @@ def open_while_date_unused(run: ToolRun, bundle: DatasetBundle) -> Doubt | None:
     if run.tool != "receivables_aging" or "invoices" not in bundle.datasets:
         return None
     invoices = bundle.datasets["invoices"]
-    total = len(invoices.frame)
+    total = invoices.rows
     open_count = int(run.result.facts.get("open_invoices") or 0)
     if not total or open_count / total < MOSTLY_OPEN:
+        return None
+    if getattr(invoices, "relation", None) is not None:  # a live source: its unread columns stay there
         return None
     for report in invoices.reports:
         column = _date_like_unused(report, invoices.frame)
@@ -95,6 +97,8 @@ def nothing_open(run: ToolRun, bundle: DatasetBundle) -> Doubt | None:
     """Open receivables of 0 at as_of with invoices loaded: offer the latest date with open items."""
     facts = run.result.facts
     if run.tool != "receivables_aging" or facts.get("open_amount") != 0 or "invoices" not in bundle.datasets:
+        return None
+    if getattr(bundle.datasets["invoices"], "relation", None) is not None:  # a live source: not read in
         return None
     latest = latest_open_date(bundle.datasets["invoices"].frame)
     if latest is None:

@@ -16,6 +16,7 @@ from agent.understand import Clarification, Context, Correction, Removal
 from core.text import Lang, Msg
 from prompts import removal as VR
 from tools.bundle import Dataset, DatasetBundle, DroppedRows, IngestReport
+from tools.data import ops
 from tools.errors import IngestError, UserFacingError
 from tools.ingest import Limits, Remembered, read_tables
 
@@ -34,6 +35,7 @@ class LoadedFile:
     kind: str | None = None
     dataset: Dataset | None = None
     sheet: str | None = None
+    source: str | None = None  # a live source's URL or path (--source): re-opened, not re-read, on correction
 
 
 class MappingMemory(Protocol):
@@ -206,6 +208,33 @@ class Session:
         reports = [d.reports[0] for d in datasets]
         return FileOutcome(filename, reports[0], appended[0], None, reports, appended)
 
+    def add_source(
+        self, url: str, mapping: dict[str, str] | None = None, kind: str | None = None
+    ) -> FileOutcome:
+        """Add a live, read-only source (a database table or Parquet files, tools/data/sources.py), mapped
+        like an upload (same report, corrections and remembered mappings); its rows stay in the source."""
+        try:
+            dataset = self._open_source(url, mapping, kind)
+        except IngestError as exc:
+            return FileOutcome(url, error=exc)
+        if self.is_demo:
+            self.is_demo = False
+            self.files.clear()
+            self.bundle = DatasetBundle()
+        report = dataset.reports[0]
+        self.files.append(LoadedFile(report.filename, b"", dict(mapping or {}), kind, dataset, None, url))
+        appended = self.bundle.add(dataset)
+        self._changed()
+        return FileOutcome(report.filename, report, appended)
+
+    def _open_source(self, url: str, mapping: dict[str, str] | None, kind: str | None) -> Dataset:
+        from tools.data.sources import open_source
+
+        recall = self.mapping_memory.recall if self.mapping_memory is not None else None
+        return open_source(
+            url, mapping=mapping or None, kind=kind, recall=recall, max_rows=self.settings.max_rows
+        )
+
     def correct(self, correction: Correction) -> list[FileOutcome]:
         """Re-read the files a correction names ("treat 'sales' as quantity", "treat a.csv as invoices");
         the corrected mapping is remembered for the user's files with the same header."""
@@ -226,7 +255,10 @@ class Session:
                 mapping[correction.column] = correction.canonical
             kind = correction.kind or f.kind
             try:
-                datasets = self._read(f.data, f.filename, mapping, kind)
+                if f.source is not None:
+                    datasets = [self._open_source(f.source, mapping, kind)]
+                else:
+                    datasets = self._read(f.data, f.filename, mapping, kind)
             except IngestError as exc:
                 outcomes.append(FileOutcome(f.filename, error=exc))
                 continue
@@ -368,6 +400,10 @@ class Session:
         customers: dict[str, str] = {}
         values: dict[str, set[str]] = {}
         for kind in ("transactions", "customers"):
+            relation = getattr(self.bundle.datasets.get(kind), "relation", None)
+            if relation is not None:  # a live source: ask it, read nothing into memory
+                _relation_context(relation, customers, values, names=kind == "customers")
+                continue
             frame = self.bundle.get(kind)
             if frame is None:
                 continue
@@ -397,10 +433,11 @@ class Session:
         """The reference date: the latest transaction, invoice/payment or feedback date loaded."""
         latest: pd.Timestamp | None = None
         for kind, columns in EVENT_DATES.items():
-            frame = self.bundle.get(kind)
+            relation = getattr(self.bundle.datasets.get(kind), "relation", None)
+            frame = relation if relation is not None else self.bundle.get(kind)
             for col in columns:
                 if frame is not None and col in frame:
-                    value = frame[col].max()
+                    value = frame[col].max() if relation is None else ops.min_max(relation, col)[1]
                     if pd.notna(value) and (latest is None or value > latest):
                         latest = value
         return None if latest is None else pd.Timestamp(latest).date()
@@ -421,6 +458,30 @@ class Session:
         if low is None or high is None:
             return None
         return pd.Timestamp(low).date(), pd.Timestamp(high).date()
+
+
+#: A live source's customer ids are known to the question engine when there are at most this many.
+MAX_SOURCE_IDS = 100_000
+
+
+def _relation_context(
+    relation: Any, customers: dict[str, str], values: dict[str, set[str]], names: bool
+) -> None:
+    """Customer ids and names (up to MAX_SOURCE_IDS) and dimension values (up to 200 each) of a live source."""
+    if "customer_id" in relation:
+        ids = ops.unique(relation, "customer_id", limit=MAX_SOURCE_IDS + 1)
+        if len(ids) <= MAX_SOURCE_IDS:
+            customers.update({str(i).lower(): str(i) for i in ids.tolist()})
+            if names and "name" in relation:
+                named = ops.distinct_pairs(relation, "customer_id", "name").dropna()
+                customers.update(
+                    zip(named["name"].astype(str).str.lower(), named["customer_id"].astype(str), strict=True)
+                )
+    for dim in VOCAB_DIMENSIONS:
+        if dim in relation:
+            distinct = ops.unique(relation, dim, limit=201)
+            if len(distinct) <= 200:
+                values.setdefault(dim, set()).update(map(str, distinct.tolist()))
 
 
 def _matches(f: LoadedFile, correction: Correction) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from benchmarks import cli, clv, credit_pricing, ingest, memory, tools
+from benchmarks import cli, clv, credit_pricing, engine, ingest, memory, tools
 from benchmarks.common import FULL, QUICK, Result, Sizes
 
 BENCHMARKS: dict[str, Callable[[Sizes], list[Result]]] = {
@@ -32,7 +32,11 @@ BENCHMARKS: dict[str, Callable[[Sizes], list[Result]]] = {
     "clv_end_to_end": clv.end_to_end,
     "receivables_aging_1m": credit_pricing.receivables_aging_1m,
     "price_sensitivity_1m": credit_pricing.price_sensitivity_1m,
+    "engine_duckdb_10m": engine.duckdb_vs_sql,
+    "engine_pandas_vs_duckdb_1m": engine.pandas_vs_duckdb,
 }
+#: Run only when named (--only): minutes and gigabytes of generated Parquet.
+ON_REQUEST: dict[str, Callable[[Sizes], list[Result]]] = {"engine_100m_end_to_end": engine.end_to_end_100m}
 DEFAULT_OUT = Path(__file__).with_name("last_run.json")
 
 
@@ -51,9 +55,10 @@ def selected(only: list[str]) -> list[str]:
     """Benchmark names matching any of ``only`` (exact name or prefix, e.g. 'ingest', 'clv')."""
     if not only:
         return list(BENCHMARKS)
-    names = [n for n in BENCHMARKS if any(n == o or n.startswith(o) for o in only)]
+    every = {**BENCHMARKS, **ON_REQUEST}
+    names = [n for n in every if any(n == o or n.startswith(o) for o in only)]
     if not names:
-        raise SystemExit(f"no benchmark matches {only}; names: {', '.join(BENCHMARKS)}")
+        raise SystemExit(f"no benchmark matches {only}; names: {', '.join(every)}")
     return names
 
 
@@ -70,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     for name in selected(args.only):
         try:
-            rows = BENCHMARKS[name](sizes)
+            rows = {**BENCHMARKS, **ON_REQUEST}[name](sizes)
         except Exception as exc:  # one broken benchmark must not hide the others
             traceback.print_exc()
             rows = [Result(name, None, None, "s", status="FAIL", note=f"error: {type(exc).__name__}: {exc}")]

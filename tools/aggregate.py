@@ -1,9 +1,11 @@
 """The one pass over transaction-level rows: per-customer, per-group and per-period totals.
 
-This is the scale seam (ARCHITECTURE.md "Where scale will come from"): every function here reads the
-canonical transactions frame once with a single ``groupby(...).agg`` call and returns a small frame;
-every model after that works on those small frames. Running this step on DuckDB, Spark or a warehouse
-later means re-implementing only this module.
+This is the scale seam (ARCHITECTURE.md "Where scale comes from"): every function here reads the
+canonical transactions once with a single grouped aggregation and returns a small frame; every model
+after that works on those small frames. The rows are a pandas frame or a :class:`tools.data.Relation`
+(a database table or Parquet files); the engine boundary (``tools.data``) decides where the pass runs:
+pandas (below) for small frames, else the same totals as ibis expressions on DuckDB, Spark or the
+database the rows live in (``--backend`` / ``CUSTFIN_BACKEND``). Both give the same frames.
 
 Output columns (amount columns only when the input has them)
 ------------------------------------------------------------
@@ -45,6 +47,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from tools import data as engine
+
 AMOUNTS = ("revenue", "cost", "service_cost")
 SUMMABLE = (*AMOUNTS, "orders", "purchase_days", "rows")
 PERIOD_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
@@ -55,6 +59,8 @@ def period_filter(tx: pd.DataFrame, start: date | None = None, end: date | None 
     """Rows with ``start <= date <= end`` (both inclusive, whole days); the frame itself when unbounded."""
     if start is None and end is None:
         return tx
+    if engine.is_relation(tx):
+        return engine.expr.period_filter(tx, start, end)
     dates = tx["date"]
     mask = np.ones(len(tx), dtype=bool)
     if start is not None:
@@ -69,6 +75,8 @@ def totals(tx: pd.DataFrame, keys: Sequence[str | pd.Series], purchase_days: boo
 
     ``keys`` are column names or Series aligned with ``tx``; missing key values form their own group.
     """
+    if engine.runs_elsewhere(tx):
+        return engine.totals(tx, keys, purchase_days)
     purchase = tx["revenue"].to_numpy() > 0
     every_row_purchases = bool(purchase.all())
     dates = tx["date"] if every_row_purchases else tx["date"].where(purchase)
@@ -145,6 +153,11 @@ def period_totals(tx: pd.DataFrame, freq: str) -> pd.DataFrame:
 
     The index holds period labels such as '2024-03', '2024Q1' or '2024'.
     """
+    if engine.runs_elsewhere(tx):
+        pairs, labels = engine.period_pairs(tx, freq)
+        out = rollup(pairs, pd.Index(labels)).sort_index()
+        out.index = out.index.astype(str).rename(freq)
+        return out
     periods = tx["date"].dt.to_period(PERIOD_FREQ[freq]).rename(freq)
     out = group_totals(tx, periods).sort_index()
     out.index = out.index.astype(str)
@@ -153,7 +166,10 @@ def period_totals(tx: pd.DataFrame, freq: str) -> pd.DataFrame:
 
 def main_value(tx: pd.DataFrame, column: str) -> pd.Series:
     """Each customer's main value of a transaction column (the one with the most revenue), by customer_id."""
-    by_pair = tx.groupby([_KEY, column], sort=False, observed=True)["revenue"].sum()
+    if engine.runs_elsewhere(tx):
+        by_pair = engine.main_value_pairs(tx, column).set_index([_KEY, column])["revenue"]
+    else:
+        by_pair = tx.groupby([_KEY, column], sort=False, observed=True)["revenue"].sum()
     ranked = by_pair.sort_values(ascending=False, kind="stable")
     customers = ranked.index.get_level_values(0)
     best = ranked.index[~customers.duplicated()]

@@ -6,6 +6,7 @@ import hashlib
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,6 +101,11 @@ class Dataset:
     @property
     def filenames(self) -> list[str]:
         return [r.filename for r in self.reports]
+
+    @property
+    def rows(self) -> int:
+        """Rows in the dataset (a live source, tools/data/sources.py, counts them where they are)."""
+        return len(self.frame)
 
     @property
     def fingerprint(self) -> str:
@@ -229,6 +235,20 @@ class DatasetBundle:
                 )
             )
         return frame
+
+    def rows(self, kind: str, columns: Iterable[str] = (), purpose: Msg | None = None) -> Any:
+        """Like :meth:`require`, but a dataset that lives in a database or Parquet files is returned as
+        its :class:`tools.data.Relation` (queried in place) instead of being read into memory.
+
+        Only tools whose row-level work goes through ``tools.aggregate`` / ``tools.data.ops`` call this.
+        """
+        relation = getattr(self.datasets.get(kind), "relation", None)
+        if relation is None:
+            return self.require(kind, columns, purpose)
+        missing = [c for c in columns if c not in relation.columns]
+        if missing:  # the same message as require's, from the relation's columns
+            return self.require(kind, columns, purpose)
+        return relation
 
     def fingerprint(self, kinds: Iterable[str] | None = None) -> str:
         """sha256 of the canonical frames of ``kinds`` (default: all loaded)."""

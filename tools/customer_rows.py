@@ -26,6 +26,9 @@ from core.text import Msg
 from prompts import customer_rows as W
 from tools import aggregate
 from tools.bundle import DatasetBundle
+from tools.data import ops
+from tools.data.relation import Relation, is_relation
+from tools.data.totals import stats as relation_stats
 from tools.errors import ToolInputError
 from tools.wording import iso, num_text, say
 
@@ -45,11 +48,12 @@ _ID = "customer_id"
 class Rows:
     """Transaction rows used by a tool: per-currency parts, the notes on them, the last date.
 
-    ``parts`` holds (currency code or None, rows) pairs: one pair unless currencies were split.
+    ``parts`` holds (currency code or None, rows) pairs: one pair unless currencies were split; rows
+    are a frame, or a Relation when the transactions live in a database or Parquet files.
     ``tx_columns`` are the columns of the transactions, ``rows_used`` the rows analysed.
     """
 
-    parts: list[tuple[str | None, pd.DataFrame]]
+    parts: list[tuple[str | None, pd.DataFrame | Relation]]
     tx_columns: set[str]
     rows_used: int
     last_date: date
@@ -57,14 +61,14 @@ class Rows:
     assumptions: list[Msg] = field(default_factory=list)
 
     @property
-    def tx(self) -> pd.DataFrame:
+    def tx(self) -> pd.DataFrame | Relation:
         """The rows of the first (usually the only) currency part."""
         return self.parts[0][1]
 
 
 def prepare(
     data: DatasetBundle,
-    tx: pd.DataFrame,
+    tx: pd.DataFrame | Relation,
     start: date | None,
     end: date | None,
     currency: str | None,
@@ -80,8 +84,8 @@ def prepare(
     if currency is not None:
         data.require("transactions", ["currency"], Msg("select a currency", "选择币种"))
     used = aggregate.period_filter(tx, start, end)
-    if used.empty:
-        first, last = (tx["date"].min(), tx["date"].max()) if len(tx) else (None, None)
+    if not ops.count(used):
+        first, last = ops.min_max(tx) if ops.count(tx) else (None, None)
         raise ToolInputError(
             say(
                 W.NO_TX_IN_PERIOD,
@@ -93,18 +97,29 @@ def prepare(
         )
     parts, warnings = _currency_parts(used, currency, split)
     scope = parts[0][1] if len(parts) == 1 else used  # the rows actually analysed
-    first, last = scope["date"].min(), scope["date"].max()
-    assumptions = [say(W.PERIOD_USED, start=iso(first), end=iso(last), rows=num_text(len(scope)))]
-    assumptions.append(W.ORDERS_DEFINITION if "order_id" in used.columns else W.ORDERS_DEFINITION_DAYS)
-    if "tax_included" in used.columns:
-        flags = as_bool(scope["tax_included"]).dropna().unique()
+    used_columns = set(ops.columns(used))
+    if is_relation(scope):  # one query for the counts and dates
+        stats = relation_stats(scope, ["cost"] if "cost" in used_columns else [])
+        first, last, n_scope = stats["first"], stats["last"], stats["rows"]
+    else:
+        first, last, n_scope = scope["date"].min(), scope["date"].max(), len(scope)
+    assumptions = [say(W.PERIOD_USED, start=iso(first), end=iso(last), rows=num_text(n_scope))]
+    assumptions.append(W.ORDERS_DEFINITION if "order_id" in used_columns else W.ORDERS_DEFINITION_DAYS)
+    if "tax_included" in used_columns:
+        flags = as_bool(ops.unique(scope, "tax_included")).dropna().unique()
         if len(flags) == 1:
             assumptions.append(W.TAX_INCLUDED if bool(flags[0]) else W.TAX_EXCLUDED)
         elif len(flags) > 1:
             warnings.append(W.TAX_MIXED)
-    if "cost" in used.columns:
-        warnings.extend(cost_warnings(scope))
-    return Rows(parts, set(used.columns), len(scope), last.date(), warnings, assumptions)
+    if "cost" in used_columns:
+        if is_relation(scope):
+            missing = stats["missing_cost"]
+            warnings.extend(
+                [say(W.COST_MISSING_ROWS, count=num_text(missing), rows=num_text(n_scope))] if missing else []
+            )
+        else:
+            warnings.extend(cost_warnings(scope))
+    return Rows(parts, used_columns, n_scope, last.date(), warnings, assumptions)
 
 
 def cost_warnings(tx: pd.DataFrame) -> list[Msg]:
@@ -116,24 +131,24 @@ def cost_warnings(tx: pd.DataFrame) -> list[Msg]:
 
 
 def _currency_parts(
-    tx: pd.DataFrame, requested: str | None, split: bool
-) -> tuple[list[tuple[str | None, pd.DataFrame]], list[Msg]]:
+    tx: pd.DataFrame | Relation, requested: str | None, split: bool
+) -> tuple[list[tuple[str | None, pd.DataFrame | Relation]], list[Msg]]:
     """One part per currency when ``split``, else the requested (or most common) currency, with a warning."""
-    if "currency" not in tx.columns:
+    if "currency" not in ops.columns(tx):
         return [(None, tx)], []
-    counts = tx["currency"].value_counts(dropna=False)
+    counts = ops.value_counts(tx, "currency")
     codes = [W.UNKNOWN if pd.isna(c) else str(c) for c in counts.index]
     listed = ", ".join(codes)
     if requested is not None:
         wanted = [c for c in codes if c.casefold() == requested.strip().casefold()]
         if not wanted:
             raise ToolInputError(say(W.UNKNOWN_CURRENCY, currency=requested, currencies=listed))
-        return [(wanted[0], tx.loc[tx["currency"] == wanted[0]])], []
+        return [(wanted[0], ops.equal(tx, "currency", wanted[0]))], []
     if len(codes) == 1:
         return [(codes[0], tx)], []
 
-    def rows_of(code: str) -> pd.DataFrame:
-        return tx.loc[tx["currency"].isna()] if code == W.UNKNOWN else tx.loc[tx["currency"] == code]
+    def rows_of(code: str) -> pd.DataFrame | Relation:
+        return ops.equal(tx, "currency", None if code == W.UNKNOWN else code)
 
     if split:
         return [(c, rows_of(c)) for c in codes], [
@@ -145,8 +160,8 @@ def _currency_parts(
         count=num_text(len(codes)),
         currencies=listed,
         currency=codes[0],
-        rows=num_text(len(chosen)),
-        total=num_text(len(tx)),
+        rows=num_text(ops.count(chosen)),
+        total=num_text(ops.count(tx)),
     )
     return [(codes[0], chosen)], [warning]
 
@@ -183,11 +198,13 @@ class Names:
         return None if self.source is None else self.source.drop_duplicates(_ID).set_index(_ID)["name"]
 
 
-def customer_names(data: DatasetBundle, tx: pd.DataFrame) -> Names:
+def customer_names(data: DatasetBundle, tx: pd.DataFrame | Relation) -> Names:
     """Customer names: the customers table, else a name column of the transactions."""
     for frame in (data.get("customers"), tx):
         if frame is not None and "name" in frame.columns and _ID in frame.columns:
-            return Names(frame[[_ID, "name"]])
+            return Names(
+                ops.distinct_pairs(frame, _ID, "name") if is_relation(frame) else frame[[_ID, "name"]]
+            )
     return Names(None)
 
 
@@ -220,14 +237,14 @@ def plain_label(customer_id: object, name: object) -> str:
 # --- finding a customer ----------------------------------------------------------------------------
 
 
-def match_customers(data: DatasetBundle, tx: pd.DataFrame, names: Names, query: str) -> list[str]:
+def match_customers(data: DatasetBundle, tx: pd.DataFrame | Relation, names: Names, query: str) -> list[str]:
     """Ids equal to ``query`` or whose name equals it (case-insensitive), else whose name contains it.
 
     Ids come from the transactions and the customers table. Ids never match partially (C1 must not pick
     C10). More than MAX_NAME_MATCHES partial name matches, or none at all, raise ToolInputError (the
     latter naming the closest ids and names).
     """
-    ids = pd.Index(tx[_ID].dropna().unique())
+    ids = pd.Index(ops.unique(tx, _ID))
     customers = data.get("customers")
     if customers is not None and _ID in customers.columns:
         ids = ids.union(pd.Index(customers[_ID].dropna().unique()), sort=False)
@@ -272,7 +289,11 @@ def no_tx_for(matched: list[str], names: Names, rows: Rows) -> ToolInputError:
 
     Names up to five of them and the period covered by ``rows`` (all currency parts).
     """
-    dates = pd.concat([p["date"] for _, p in rows.parts])
+    if any(is_relation(p) for _, p in rows.parts):
+        ranges = [ops.min_max(p) for _, p in rows.parts]
+        dates = pd.Series([d for r in ranges for d in r], dtype="datetime64[us]")
+    else:
+        dates = pd.concat([p["date"] for _, p in rows.parts])
     who = ", ".join(plain_label(c, names.get(c)) for c in matched[:5])
     return ToolInputError(say(W.CUSTOMER_NO_TX, customers=who, start=iso(dates.min()), end=iso(dates.max())))
 

@@ -21,7 +21,10 @@ from pydantic import Field
 from core.text import Lang, Msg
 from prompts import recommend_actions as W
 from prompts.findings import label as finding_label
+from tools import aggregate
 from tools.bundle import DatasetBundle
+from tools.data import ops
+from tools.data.relation import is_relation
 from tools.formatting import money, pct
 from tools.params import ToolParams
 from tools.results import Finding, Method, Table, ToolResult
@@ -245,9 +248,13 @@ def _explain(
 
 
 def _customer_revenue(data: DatasetBundle) -> pd.Series | None:
-    frame = data.get("transactions")
+    frame = data.rows("transactions") if "transactions" in data else None  # a frame or a Relation
     if frame is None or not {"customer_id", "revenue"} <= set(frame.columns):
         return None
+    if is_relation(frame):  # rows in a database or Parquet files: summed there
+        revenue = aggregate.customer_totals(frame)["revenue"]
+        revenue.index = revenue.index.astype(str)
+        return revenue
     return frame.groupby(frame["customer_id"].astype(str))["revenue"].sum()
 
 
@@ -276,8 +283,8 @@ def recommend_actions(data: DatasetBundle, params: RecommendParams, playbooks: P
     """
     recs = recommend(data, playbooks, params.findings, params.question, params.action_type, params.n)
     method = Method(W.FORMULA, {"n": params.n, "action_type": params.action_type}, [W.ASSUMPTION_VALUE])
-    transactions = data.get("transactions")
-    method.rows_used = 0 if transactions is None else len(transactions)
+    transactions = data.rows("transactions") if "transactions" in data else None
+    method.rows_used = 0 if transactions is None else ops.count(transactions)
     if any(r.playbook.estimate for r in recs):
         method.assumptions.append(W.ASSUMPTION_ESTIMATE)
     if not recs:

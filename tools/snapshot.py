@@ -49,7 +49,7 @@ def is_snapshot(data: DatasetBundle) -> bool:
     customers = data.get("customers")
     return (
         customers is not None
-        and data.get("transactions") is None
+        and "transactions" not in data
         and {ID, "churned"} <= set(customers.columns)
         and "churn_date" not in customers.columns
     )

@@ -107,7 +107,7 @@ class Estimate:
 def estimate(data: DatasetBundle, params: CLVParams) -> Estimate:
     """Historical CLV per customer with at least one purchase (formula: customer_lifetime_value)."""
     purpose = Msg("estimate customer lifetime value", "估算客户终身价值")
-    tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
+    tx = data.rows("transactions", [_ID, "date", "revenue"], purpose)  # a frame or a Relation
     rows = prepare(data, tx, params.start, params.end, params.currency)
     as_of = rows.last_date + timedelta(days=1)
     per, warnings = purchasers(aggregate.customer_totals(rows.tx), rows.warnings)

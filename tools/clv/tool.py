@@ -185,9 +185,10 @@ def customer_lifetime_value(data: DatasetBundle, params: CLVParams) -> ToolResul
     if is_snapshot(data):
         return subscription_clv(data, params)
     purpose = Msg("estimate customer lifetime value", "估算客户终身价值")
-    tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
-    if params.model == "historical":
+    data.rows("transactions", [_ID, "date", "revenue"], purpose)  # checks the columns, reads nothing
+    if params.model == "historical":  # in place on a live source (tools.aggregate)
         return _historical(data, params, [])
+    tx = data.require("transactions", [_ID, "date", "revenue"], purpose)
     if params.group_by in PERIODS:
         raise ToolInputError(say(W.CLV_DIMENSION, dimension=dim_name(params.group_by)))
     rows = prepare(data, tx, params.start, params.end, params.currency)

@@ -18,6 +18,7 @@ from prompts import invoices as S
 from prompts import receivables_aging as W
 from tools.bundle import DatasetBundle
 from tools.credit.common import (
+    ID,
     MAX_CHART_CUSTOMERS,
     MAX_SUMMARY_ITEMS,
     joined_lines,
@@ -33,9 +34,11 @@ from tools.credit.invoices import (
     dso_countback,
     dso_simple,
     month_edges,
+    prepare_in_place,
     prepare_invoices,
 )
 from tools.customer_rows import Names, customer_names, match_customers, plain_label, with_names
+from tools.data.relation import is_relation
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
 from tools.spec import ToolSpec
 from tools.wording import join, money_text, num_text, pct_text, say
@@ -97,8 +100,12 @@ def receivables_aging(data: DatasetBundle, params: AgingParams) -> ToolResult:
     >>> r.facts["as_of"], r.facts["overdue_amount"], r.facts["days_31_60_amount"]
     ('2024-03-15', 100.0, 100.0)
     """
-    prep = prepare_invoices(data, params.as_of, params.currency, S.PURPOSE_AGING)
-    per = customer_aging(prep)
+    rows = data.rows("invoices", [ID, "invoice_date", "due_date", "amount"], S.PURPOSE_AGING)
+    if is_relation(rows) and params.dso_method == "simple":  # invoices in a database or Parquet files
+        prep, per = prepare_in_place(rows, params.as_of, params.currency)
+    else:
+        prep = prepare_invoices(data, params.as_of, params.currency, S.PURPOSE_AGING)
+        per = customer_aging(prep)
     as_of = prep.as_of
     names = customer_names(data, None)
     if params.dso_method == "countback":
@@ -278,15 +285,13 @@ def _aging_summary(facts: dict[str, FactValue], per: pd.DataFrame, names: Names,
                 rate=pct_text(facts["written_off_rate"]),
             )
         )
-    top = (
-        per.iloc[np.flatnonzero(per["overdue_amount"].to_numpy() > 0.005)]
-        .sort_values("overdue_amount", ascending=False)
-        .head(MAX_SUMMARY_ITEMS)
-    )
+    overdue = per["overdue_amount"]  # one column, not the frame: millions of customers on a live source
+    top = overdue.iloc[np.flatnonzero(overdue.to_numpy() > 0.005)].sort_values(ascending=False)
+    top = top.head(MAX_SUMMARY_ITEMS)
     if len(top):
         items = [
             say(W.TOP_OVERDUE_ITEM, customer=plain_label(c, names.get(c)), amount=money_text(a))
-            for c, a in top["overdue_amount"].items()
+            for c, a in top.items()
         ]
         lines.append(say(W.TOP_OVERDUE, items=join(items)))
     return joined_lines(lines)

@@ -26,6 +26,9 @@ from core.text import Msg
 from prompts import invoices as W
 from tools.bundle import DatasetBundle
 from tools.credit.common import ID
+from tools.data import invoices as in_place
+from tools.data import ops
+from tools.data.relation import Relation
 from tools.errors import ToolInputError
 from tools.params import FilterParams
 from tools.wording import say
@@ -304,7 +307,11 @@ def customer_aging(prep: Invoices) -> pd.DataFrame:
         "invoiced": total(amount),
         "written_off_amount": total(f["written_off_amount"]),
     }
-    per = pd.DataFrame(cols, index=pd.Index(customers, name=ID))
+    return finish_aging(pd.DataFrame(cols, index=pd.Index(customers, name=ID)))
+
+
+def finish_aging(per: pd.DataFrame) -> pd.DataFrame:
+    """Open and overdue totals, shares, days late and simple DSO from the per-customer sums."""
     per["open_amount"] = per[list(BUCKET_NAMES)].sum(axis=1)
     per["overdue_amount"] = per[list(OVERDUE_BUCKETS)].sum(axis=1)
     per["overdue_share"] = per["overdue_amount"] / per["open_amount"].where(per["open_amount"] > 0)
@@ -317,3 +324,48 @@ def customer_aging(prep: Invoices) -> pd.DataFrame:
         dso = np.where(open_total <= 0, 0.0, np.where(sales <= 0, np.nan, open_total / sales * DSO_DAYS))
     per["dso"] = dso
     return per
+
+
+# ==================================================================================================
+# The same, where the invoices live (a database table or Parquet files: tools.data)
+# ==================================================================================================
+
+
+def prepare_in_place(
+    rel: Relation, as_of: date | None, currency: str | None
+) -> tuple[Invoices, pd.DataFrame]:
+    """:func:`prepare_invoices` + :func:`customer_aging` on a Relation: the same checks and warnings, the
+    per-invoice work and the per-customer sums done by the source's engine (tools/data/invoices.py).
+
+    The returned Invoices has no per-invoice columns (nothing per invoice is read).
+    """
+    warnings: list[Msg] = []
+    code = None
+    if "currency" in rel.columns:
+        counts = ops.value_counts(rel, "currency").dropna()
+        counts.index = counts.index.astype(str)
+        if currency is not None:
+            if currency not in counts.index:
+                raise ToolInputError(say(W.UNKNOWN_CURRENCY, currency=currency, known=", ".join(counts.index)))
+            code = currency
+        elif len(counts):
+            code = str(counts.index[0])
+        if len(counts) > 1:
+            warnings.append(say(W.CURRENCY_SELECTED, currency=code, known=", ".join(counts.index)))
+            rel = ops.equal(rel, "currency", code)
+    rel, undated = in_place.dated(rel)
+    if undated:
+        warnings.append(say(W.UNDATED_INVOICES, count=undated))
+    if not ops.count(rel):
+        raise ToolInputError(W.NO_INVOICES)
+    ref = in_place.reference(rel) if as_of is None else pd.Timestamp(as_of)
+    rel = in_place.issued_by(rel, ref)
+    if "paid_amount" not in rel.columns:
+        warnings.append(W.NO_PAID_AMOUNT)
+    if "paid_date" not in rel.columns:
+        warnings.append(W.NO_PAID_DATE)
+    per, used = in_place.customer_aging(rel, ref, DSO_DAYS)
+    if not used:
+        raise ToolInputError(say(W.NO_INVOICES_BEFORE, as_of=ref.date().isoformat()))
+    prep = Invoices({}, ref, code, warnings, "written_off" in rel.columns, used)
+    return prep, finish_aging(per)

@@ -21,6 +21,9 @@ from prompts import churn_events as S
 from prompts import cohort_retention as W
 from tools import aggregate
 from tools.bundle import DatasetBundle
+from tools.data import ops
+from tools.data.relation import is_relation
+from tools.data.totals import period_code_column
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.results import Chart, FactValue, Finding, Method, Table, ToolResult
@@ -76,19 +79,24 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
     Example: a cohort of 4 customers of whom 1 buys in its third month -> retention(c, 3) = 25%.
     """
     freq: str = params.group_by or params.freq
-    if data.get("transactions") is None:
+    if "transactions" not in data:
         raise ToolInputError(W.NEEDS_TRANSACTIONS)
-    tx = data.require(
+    tx = data.rows(  # a frame, or a Relation (a live source, queried in place)
         "transactions", ["customer_id", "date", "revenue"], Msg("measure retention", "计算留存率")
     )
-    as_of = pd.Timestamp(params.as_of) if params.as_of is not None else tx["date"].max().normalize()
-    tx = tx.loc[(tx["date"] <= as_of).to_numpy()]
-    if tx.empty:
+    as_of = pd.Timestamp(params.as_of) if params.as_of is not None else ops.min_max(tx)[1].normalize()
+    tx = ops.on_or_before(tx, "date", as_of)
+    first_tx, _ = ops.min_max(tx)
+    if pd.isna(first_tx):
         raise ToolInputError(say(W.COHORT_NONE, first=S.OPEN_START, last=iso(as_of)))
     assumptions = [as_of_note(as_of, params.as_of is not None)]
     warnings: list[Msg] = []
-    periods = period_codes(tx["date"], freq)
-    pairs = aggregate.totals(tx, [ID, pd.Series(periods, index=tx.index, name="period")])
+    if is_relation(tx):
+        pairs = aggregate.totals(period_code_column(tx, freq, "period"), [ID, "period"])
+    else:
+        periods = period_codes(tx["date"], freq)
+        pairs = aggregate.totals(tx, [ID, pd.Series(periods, index=tx.index, name="period")])
+    rows_used = int(pairs["rows"].sum())
     pairs = pairs.reset_index()
     pairs[ID] = pairs[ID].astype(str)
     first_purchase = pairs.loc[pairs["first_date"].notna()].groupby(ID)["first_date"].min()
@@ -100,12 +108,12 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
         acquired = pd.to_datetime(signup, errors="coerce").reindex(acquired.index).fillna(acquired)
         assumptions.append(S.START_DEFINITION)
     acquired = acquired.loc[acquired.notna() & (acquired <= as_of)]
-    first_code = period_code(tx["date"].min(), freq)
+    first_code = period_code(first_tx, freq)
     last_complete = period_code(as_of + pd.Timedelta(days=1), freq) - 1
     cohort = pd.Series(period_codes(acquired, freq), index=acquired.index)
     early = cohort < first_code
     if early.any():
-        warnings.append(say(W.COHORT_EXCLUDED, count=num_text(int(early.sum())), first=iso(tx["date"].min())))
+        warnings.append(say(W.COHORT_EXCLUDED, count=num_text(int(early.sum())), first=iso(first_tx)))
     keep = ~early & (cohort <= last_complete)
     if params.start is not None:
         keep &= (acquired >= pd.Timestamp(params.start)).to_numpy()
@@ -116,7 +124,7 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
         raise ToolInputError(
             say(
                 W.COHORT_NONE,
-                first=params.start.isoformat() if params.start else iso(tx["date"].min()),
+                first=params.start.isoformat() if params.start else iso(first_tx),
                 last=params.end.isoformat() if params.end else iso(as_of),
             )
         )
@@ -264,7 +272,7 @@ def cohort_retention(data: DatasetBundle, params: CohortParams) -> ToolResult:
         params.model_dump(mode="json") | {"freq": freq},
         assumptions,
         as_of.date(),
-        len(tx),
+        rows_used,
     )
     return ToolResult(
         "cohort_retention",

@@ -28,6 +28,8 @@ from prompts import churn_events as W
 from tools import aggregate
 from tools.bundle import DatasetBundle
 from tools.customer_rows import as_bool
+from tools.data import ops
+from tools.data.relation import Relation
 from tools.errors import ToolInputError
 from tools.params import PeriodParams
 from tools.wording import iso, num_text, say
@@ -60,7 +62,6 @@ class ChurnEventParams(PeriodParams):
     )
 
 
-
 # ==================================================================================================
 # Churn events: one row per customer with start and churn dates
 # ==================================================================================================
@@ -77,7 +78,7 @@ class Lives:
     inactivity_days: int
     first_tx: pd.Timestamp | None
     rows_used: int
-    tx: pd.DataFrame | None
+    tx: pd.DataFrame | Relation | None
     assumptions: list[Msg] = field(default_factory=list)
     warnings: list[Msg] = field(default_factory=list)
 
@@ -89,7 +90,7 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
     not churned by ``as_of``). Raises ToolInputError naming the tables/columns needed.
     """
     customers = data.get("customers")
-    tx = data.get("transactions")
+    tx = data.rows("transactions") if "transactions" in data else None  # a frame or a Relation
     has_labels = (
         customers is not None
         and ID in customers.columns
@@ -98,16 +99,16 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
     if not has_labels and tx is None:
         raise ToolInputError(W.NEEDS_CHURN_DATA)
     if tx is not None:
-        tx = data.require("transactions", ["customer_id", "date", "revenue"])
+        tx = data.rows("transactions", ["customer_id", "date", "revenue"])
     ref = _reference_date(customers, tx, as_of)
     per = None
     rows_used = 0
     first_tx = None
     if tx is not None:
-        tx = tx.loc[(tx["date"] <= ref).to_numpy()]
+        tx = ops.on_or_before(tx, "date", ref)
         per = aggregate.customer_totals(tx)
-        rows_used = len(tx)
-        first_tx = tx["date"].min() if len(tx) else None
+        rows_used = int(per["rows"].sum())
+        first_tx = ops.min_max(tx)[0] if rows_used else None
     assumptions: list[Msg] = [as_of_note(ref, as_of is not None), W.START_DEFINITION]
     warnings: list[Msg] = []
     signup = None
@@ -121,9 +122,7 @@ def churn_lives(data: DatasetBundle, as_of: date | None, inactivity_days: int) -
             if "churn_date" in cust.columns
             else pd.Series(pd.NaT, index=cust.index, dtype="datetime64[ns]")
         )
-        flag = (
-            as_bool(cust["churned"]) if "churned" in cust.columns else churn_date.notna().astype("boolean")
-        )
+        flag = as_bool(cust["churned"]) if "churned" in cust.columns else churn_date.notna().astype("boolean")
         flag = flag.fillna(churn_date.notna()).astype(bool)
         start = signup.reindex(cust.index) if signup is not None else pd.Series(pd.NaT, index=cust.index)
         if per is not None:
@@ -189,8 +188,8 @@ def _reference_date(
     if as_of is not None:
         return pd.Timestamp(as_of)
     candidates = []
-    if tx is not None and len(tx):
-        candidates.append(tx["date"].max())
+    if tx is not None:
+        candidates.append(ops.min_max(tx)[1])
     if customers is not None:
         for col in ("churn_date", "signup_date"):
             if col in customers.columns:
@@ -222,7 +221,6 @@ def customer_attribute(data: DatasetBundle, tx: pd.DataFrame | None, by: str) ->
             tx_columns=", ".join(map(str, tx.columns)) if tx is not None else W.NOT_LOADED,
         )
     )
-
 
 
 # ==================================================================================================

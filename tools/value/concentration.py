@@ -83,7 +83,7 @@ def profit_concentration(data: DatasetBundle, params: ConcentrationParams) -> To
     ``loss_making_customers`` (profit < 0; value = profit destroyed).
     """
     purpose = Msg("draw the whale curve", "绘制鲸鱼曲线")
-    tx = data.require("transactions", [CUSTOMER_ID, "date", "revenue"], purpose)
+    tx = data.rows("transactions", [CUSTOMER_ID, "date", "revenue"], purpose)  # a frame or a Relation
     rows = prepare(data, tx, params.start, params.end, params.currency)
     per = aggregate.customer_totals(rows.tx)
     metric = "profit" if "profit" in per.columns else "revenue"

@@ -14,6 +14,8 @@ from tools.bundle import DatasetBundle
 from tools.customer_rows import (
     cost_warnings,
 )
+from tools.data import ops
+from tools.data.relation import Relation, is_relation
 from tools.params import ToolParams
 from tools.results import FactValue, Method, Table, ToolResult
 from tools.schemas import KIND_NAMES, KINDS, required_columns
@@ -82,10 +84,10 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
     rows, mapping, descriptions, notes = [], [], [], []
     latest: pd.Timestamp | None = None
     for kind, ds in data.datasets.items():
-        frame = ds.frame
+        frame = data.rows(kind)  # a frame, or a Relation (a live source: counted where it lives)
         start, end = _date_range(frame, kind)
-        customers = int(frame[CUSTOMER_ID].nunique()) if CUSTOMER_ID in frame.columns else None
-        facts[f"{kind}_rows"] = len(frame)
+        customers = ops.nunique(frame, CUSTOMER_ID) if CUSTOMER_ID in frame.columns else None
+        facts[f"{kind}_rows"] = ds.rows
         if customers is not None:
             facts[f"{kind}_distinct_customers"] = customers
         if start is not None and end is not None:
@@ -96,7 +98,7 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
         rows.append(
             {
                 "kind": kind,
-                "rows": len(frame),
+                "rows": ds.rows,
                 "columns": len(frame.columns),
                 "column_names": ", ".join(map(str, frame.columns)),
                 "files": files,
@@ -109,7 +111,7 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
             say(
                 W.OVERVIEW_TABLE,
                 kind=KIND_NAMES.get(kind, Msg(kind, kind)),
-                rows=num_text(len(frame)),
+                rows=num_text(ds.rows),
                 files=files,
                 period=say(W.OVERVIEW_PERIOD, start=iso(start), end=iso(end)) if start is not None else "",
                 customers=say(W.OVERVIEW_CUSTOMERS, customers=num_text(customers))
@@ -137,7 +139,7 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
     facts["data_quality_notes"] = len(notes)
     head = say(W.OVERVIEW_HEAD, count=num_text(len(data)), tables=join(descriptions))
     tail = say(W.OVERVIEW_NOTES, count=num_text(len(notes))) if notes else W.OVERVIEW_NO_NOTES
-    method.rows_used = sum(len(ds.frame) for ds in data.datasets.values())
+    method.rows_used = sum(ds.rows for ds in data.datasets.values())
     method.as_of = latest.date() if latest is not None else None
     table = pd.DataFrame(rows).astype({"customers": "Int64"})
     columns = pd.DataFrame(mapping, columns=["kind", "file", "file_column", "column"])
@@ -151,25 +153,23 @@ def dataset_overview(data: DatasetBundle, params: OverviewParams) -> ToolResult:
     )
 
 
-def _date_range(frame: pd.DataFrame, kind: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+def _date_range(frame: pd.DataFrame | Relation, kind: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     for col in _DATE_COLUMNS.get(kind, ()):
-        if (
-            col in frame.columns
-            and pd.api.types.is_datetime64_any_dtype(frame[col])
-            and frame[col].notna().any()
-        ):
-            return frame[col].min(), frame[col].max()
+        if col in frame.columns and ops.is_datetime(frame, col):
+            start, end = ops.min_max(frame, col)
+            if not pd.isna(start):
+                return start, end
     return None, None
 
 
 def _transaction_notes(data: DatasetBundle) -> list[Msg]:
-    tx = data.get("transactions")
+    tx = data.rows("transactions") if "transactions" in data else None  # a frame or a Relation
     if tx is None or CUSTOMER_ID not in tx.columns:
         return []
     notes: list[Msg] = []
     customers = data.get("customers")
     if customers is not None and CUSTOMER_ID in customers.columns:
-        tx_ids = pd.Index(tx[CUSTOMER_ID].dropna().unique())
+        tx_ids = pd.Index(ops.unique(tx, CUSTOMER_ID))
         known = pd.Index(customers[CUSTOMER_ID].dropna().unique())
         missing = tx_ids.difference(known)
         if len(missing):
@@ -179,15 +179,19 @@ def _transaction_notes(data: DatasetBundle) -> list[Msg]:
         if len(idle):
             notes.append(say(W.NOTE_NO_TX_CUSTOMERS, count=num_text(len(idle))))
     if "revenue" in tx.columns:
-        refunds = int((tx["revenue"] < 0).sum())
+        refunds = ops.count_below(tx, "revenue", 0)
         if refunds:
             notes.append(say(W.NOTE_REFUNDS, count=num_text(refunds)))
-        if "cost" in tx.columns:
+        if "cost" in tx.columns and is_relation(tx):
+            missing = ops.missing(tx, "cost")
+            if missing:
+                notes.append(say(S.COST_MISSING_ROWS, count=num_text(missing), rows=num_text(ops.count(tx))))
+        elif "cost" in tx.columns:
             notes.extend(cost_warnings(tx))
         else:
             notes.append(W.NOTE_NO_COST)
     if "currency" in tx.columns:
-        codes = tx["currency"].dropna().unique()
+        codes = ops.unique(tx, "currency").tolist()
         if len(codes) > 1:
             notes.append(
                 say(

@@ -36,6 +36,7 @@ from tools.customer_rows import (
     prepare,
     with_names,
 )
+from tools.data import ops
 from tools.params import RankParams
 from tools.results import FactValue, Finding, Method, Table, ToolResult
 from tools.spec import ToolSpec
@@ -124,7 +125,7 @@ def customer_profitability(data: DatasetBundle, params: ProfitabilityParams) -> 
     """
     name = S.METRICS[params.metric]
     purpose = Msg(f"rank customers by {name.en}", f"按{name.zh}给客户排名")
-    tx = data.require("transactions", [CUSTOMER_ID, "date", "revenue"], purpose)
+    tx = data.rows("transactions", [CUSTOMER_ID, "date", "revenue"], purpose)  # a frame or a Relation
     rows = prepare(data, tx, params.start, params.end, params.currency, split=True)
     metric, metric_warnings = _profit_metric(params.metric, rows.tx_columns)
     names = customer_names(data, tx)
@@ -132,7 +133,7 @@ def customer_profitability(data: DatasetBundle, params: ProfitabilityParams) -> 
     matched = None
     if params.customer:
         matched = match_customers(data, tx, names, params.customer)
-        parts_used = [(c, p) for c, p in rows.parts if p[CUSTOMER_ID].isin(matched).any()]
+        parts_used = [(c, p) for c, p in rows.parts if ops.count(ops.isin(p, CUSTOMER_ID, matched))]
         if not parts_used:
             raise no_tx_for(matched, names, rows)
     parts = [
@@ -184,7 +185,7 @@ def _profitability_part(
             plain_label(cid, name) for cid, name in zip(frame[CUSTOMER_ID], name_column(frame), strict=True)
         ]
     else:
-        rows = tx if matched is None else tx.loc[tx[CUSTOMER_ID].isin(matched)]
+        rows = tx if matched is None else ops.isin(tx, CUSTOMER_ID, matched)
         groups = _group_frame(data, rows, totals if matched is None else None, params.group_by)
         groups = groups.rename(columns={"service_cost": "cost_to_serve"})
         ranked = rank_by(groups, metric, share_of)

@@ -115,7 +115,7 @@ def rfm_segments(data: DatasetBundle, params: RFMParams) -> ToolResult:
     FM >= 3), by monetary, value = their monetary (revenue in the period).
     """
     purpose = Msg("score recency, frequency and monetary value", "计算最近购买、频次和金额评分")
-    tx = data.require("transactions", [CUSTOMER_ID, "date", "revenue"], purpose)
+    tx = data.rows("transactions", [CUSTOMER_ID, "date", "revenue"], purpose)  # a frame or a Relation
     end = params.end
     if params.as_of is not None and (end is None or params.as_of < end):
         end = params.as_of
