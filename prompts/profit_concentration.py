@@ -159,3 +159,6 @@ FINDING_CONCENTRATION = Msg(
     "The top 20% of customers ({count}) make {share} of {metric}, above the {threshold} threshold.",
     "前20%的客户（{count}个）贡献了{metric}的{share}，超过{threshold}的阈值。",
 )
+
+# What the analysis measures by definition: a stated metric equal to it is applied, not "not applied"
+INHERENT = {"metric": "profit"}

@@ -190,6 +190,9 @@ def fit_stated(tool: str, stated: dict[str, Any]) -> tuple[dict[str, Any], list[
         # a planner reads a stated period ("this quarter") as its horizon, in months
         span = date.fromisoformat(args.pop("end")) - date.fromisoformat(args.pop("start"))
         args.setdefault("horizon_months", max(1, round((span.days + 1) / 30)))
+    for key, value in getattr(TOOLS[tool].words, "INHERENT", {}).items():
+        if key not in fields and args.get(key) == value:  # "how concentrated is our profit?": it is profit
+            args.pop(key)
     filters = dict(args.pop("filters", None) or {})
     own_levels = TOOLS[tool].levels or {}
     if tool == "churn_risk" and args.get("rfm_segment") == ["At risk"]:

@@ -94,10 +94,11 @@ def test_tool_with_args(capsys) -> None:
 def test_batch_lines_stand_alone_and_errors_do_not_stop_it(capsys) -> None:
     # "只看2024年呢？" after a profit_concentration line would be its follow-up (profit_concentration for
     # 2024); standing alone it names no tool, so it gets the help answer (tool null).
-    stdin = "How concentrated is our profit?\n只看2024年呢？\nand by region?\n"
+    # (it may ask back which analysis the period is for: still no tool call).
+    stdin = "How concentrated is our profit?\n只看2024年呢？\nrevenue by region\n"
     code, lines = run(capsys, "ask", "-", "--data", GBK, stdin=stdin)
     assert len(lines) == 3
-    assert lines[0]["tool"] == "profit_concentration"
+    assert lines[0]["tool"] == "profit_concentration" and lines[0]["not_applied"] == []
     assert lines[1]["tool"] is None and lines[1]["tool_calls"] == []
     # the file has no region column: this line fails with its error object and the batch goes on
     assert lines[2] == {"error": {"code": "missing_columns", "message": lines[2]["error"]["message"]}}
