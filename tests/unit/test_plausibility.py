@@ -208,3 +208,24 @@ def test_one_purchase_customers_share_one_f_score() -> None:
     answer = engine.run_tool(session, "rfm_segments", {"n": 100}, "en")
     listing = next(t.frame for t in answer.result.tables if t.name == "rfm_customers")
     assert listing.groupby("frequency")["f_score"].unique().map(list).to_dict() == {1: [3], 2: [5]}
+
+
+def test_churn_models_use_an_extra_categorical_column_so_none_goes_unused(demo) -> None:
+    """Issue 13 asks for a gate on a categorical column left out of a churn model: both churn models
+    take every categorical customer attribute, so the condition cannot arise; this pins that (a 'tier'
+    column the ingestion does not know, three values, becomes a model feature)."""
+    session = Session()
+    customers = demo.bundle.get("customers").copy()
+    customers["tier"] = [("gold", "silver", "bronze")[i % 3] for i in range(len(customers))]
+    session.add_file(demo.bundle.get("transactions").to_csv(index=False).encode(), "orders.csv")
+    session.add_file(customers.to_csv(index=False).encode(), "customers.csv")
+    answer = engine.run_tool(session, "churn_risk", {}, "en")
+    drivers = next(t.frame for t in answer.result.tables if t.name == "churn_drivers")
+    assert {"tier", "segment", "region", "industry"} <= set(drivers["feature"])
+    telco = Session()
+    telco.add_file((REAL / "telco_churn_snapshot.csv").read_bytes(), "telco.csv")
+    snapshot = engine.run_tool(telco, "churn_risk", {}, "en")
+    features = set(next(t.frame for t in snapshot.result.tables if t.name == "churn_drivers")["feature"])
+    frame = telco.bundle.get("customers")
+    text_columns = {c for c in frame.columns if pd.api.types.is_string_dtype(frame[c])} - {"customer_id", "churned"}
+    assert len(text_columns) >= 10 and text_columns <= features  # contract, PaymentMethod, gender, ...
