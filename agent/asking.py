@@ -27,20 +27,27 @@ def option_label(tool: str | None, arguments: dict, lang: Lang) -> str:
     return understood.W.SEPARATOR.get(lang).join(understood.describe(ToolRun(tool, dict(arguments)), lang))
 
 
-def clarify_answer(question: str, lang: Lang, clarification: Clarification) -> Answer:
-    """"Which of these did you mean?" with the numbered options; ``answer.clarify`` carries them."""
-    labels = [option_label(o.tool, o.arguments, lang) for o in clarification.options]
-    lines = [clarification.question.get(lang), ""]
-    lines += [f"{i}. {label}" for i, label in enumerate(labels, start=1)]
-    lines += ["", W.PICK_HINT.get(lang)]
-    answer = Answer(question, lang, "\n".join(lines))
-    answer.clarify = {
+def clarify_payload(clarification: Clarification, lang: Lang) -> dict:
+    """The CLI's ``clarify``: {"question", "options": [{"tool", "arguments", "label"}]}."""
+    return {
         "question": clarification.question.get(lang),
         "options": [
-            {"tool": o.tool, "arguments": dict(o.arguments), "label": label}
-            for o, label in zip(clarification.options, labels, strict=True)
+            {"tool": o.tool, "arguments": dict(o.arguments), "label": option_label(o.tool, o.arguments, lang)}
+            for o in clarification.options
         ],
     }
+
+
+def numbered(payload: dict) -> list[str]:
+    """The options of a ``clarify`` payload as "1. label" lines (a typed number picks one)."""
+    return [f"{i}. {o['label']}" for i, o in enumerate(payload["options"], start=1)]
+
+
+def clarify_answer(question: str, lang: Lang, clarification: Clarification) -> Answer:
+    """"Which of these did you mean?" with the numbered options; ``answer.clarify`` carries them."""
+    payload = clarify_payload(clarification, lang)
+    answer = Answer(question, lang, "\n".join([payload["question"], "", *numbered(payload), "", W.PICK_HINT.get(lang)]))
+    answer.clarify = payload
     return answer
 
 

@@ -166,7 +166,12 @@ def _session(args: argparse.Namespace):
         outcome = session.add_source(url, mapping=mapping or None)
         if outcome.error is not None:
             raise outcome.error
-    for name in args.data:
+    return _add_files(session, args.data, mapping)
+
+
+def _add_files(session, names: list[str], mapping: dict[str, str]):  # noqa: ANN001, ANN202 - agent.session.Session
+    """Read each file into ``session`` (the first error stops the command with its message)."""
+    for name in names:
         path = Path(name)
         try:
             data = path.read_bytes()
@@ -291,20 +296,7 @@ EXIT_WORSE, EXIT_WEBHOOK = 3, 4
 def _files_session(names: list[str], mapping: dict[str, str]):
     from agent.session import Session
 
-    session = Session(demo=False)
-    for name in names:
-        path = Path(name)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CliError(
-                Msg(f"Cannot read {name}: {exc.strerror}.", f"无法读取 {name}：{exc.strerror}。"),
-                code="file_unreadable",
-            ) from None
-        outcome = session.add_file(data, path.name, mapping=mapping or None)
-        if outcome.error is not None:
-            raise outcome.error
-    return session
+    return _add_files(Session(demo=False), names, mapping)
 
 
 def _digest(args: argparse.Namespace) -> int:
@@ -351,7 +343,6 @@ def _digest(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     """Answer each --ask in one session (a conversation), then write the report to every --out."""
     from agent import engine, report
-    from prompts import report as W
 
     for out in args.out:
         report.format_of(out)  # a bad name fails before any work
@@ -368,7 +359,7 @@ def _report(args: argparse.Namespace) -> int:
             continue
         answers.append(answer)
     lang = args.lang or (answers[0].language if answers else "en")
-    company = args.company or os.environ.get("CUSTFIN_COMPANY") or (W.DEMO_COMPANY.get(lang) if session.is_demo else None)
+    company = report.company_name(lang, session.is_demo, args.company)
     built = report.build(answers, lang, company=company, period=args.period, data_period=session.event_period())
     written = report.write(built, args.out)
     listing = [

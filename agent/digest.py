@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from agent.answer import Answer, ToolRun
+from agent.compose import json_value
 from core.text import Lang, Msg
 from prompts import digest as W
 from tools.bundle import DatasetBundle
@@ -106,29 +107,14 @@ class Change:
             "customer_id": self.customer_id,
             "before_id": self.before_id,
             "name": self.name if names else None,
-            "before": _plain(self.before),
-            "after": _plain(self.after),
-            "money": _plain(self.money),
+            "before": json_value(self.before),
+            "after": json_value(self.after),
+            "money": json_value(self.money),
             "money_basis": self.basis,
             "tool": self.tool,
             "action": self.action,
         }
         return out
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, (bool, str)):
-        return value
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 @dataclass

@@ -130,9 +130,8 @@ def _gated(answer: Answer, session: Session) -> Answer:
     if options and answer.clarify is None:
         fix = understand.Clarification(G.FIX_QUESTION, options)
         session.pending_clarify = fix
-        answer.clarify = asking.clarify_answer("", lang, fix).clarify
-        labels = [f"{i}. {o['label']}" for i, o in enumerate(answer.clarify["options"], start=1)]
-        answer.markdown += "\n\n" + "\n".join([G.FIX_QUESTION.get(lang), *labels])
+        answer.clarify = asking.clarify_payload(fix, lang)
+        answer.markdown += "\n\n" + "\n".join([answer.clarify["question"], *asking.numbered(answer.clarify)])
     return answer
 
 

@@ -10,7 +10,7 @@ headline number. Thresholds are constants below, named in the tests.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from agent.understand import Option
 from core.text import Msg
 from prompts import plausibility as W
 from tools.bundle import DatasetBundle, IngestReport
+from tools.registry import TOOLS
 
 if TYPE_CHECKING:
     from agent.session import MappingChoice
@@ -39,7 +40,6 @@ class Doubt:
     message: Msg
     choices: tuple[MappingChoice, ...] = ()  # one-click mapping corrections
     options: tuple[Option, ...] = ()  # another call to try instead
-    details: dict = field(default_factory=dict)
 
 
 Gate = Callable[[ToolRun, DatasetBundle], Doubt | None]
@@ -143,8 +143,9 @@ def category_unused_in_elasticity(run: ToolRun, bundle: DatasetBundle) -> Doubt 
         for column in report.unmapped:
             if column not in dataset.frame.columns:
                 continue
-            levels = dataset.frame[column].head(CATEGORY_SAMPLE).astype("string").nunique(dropna=True)
-            numeric = pd.to_numeric(dataset.frame[column].head(CATEGORY_SAMPLE), errors="coerce").notna().mean()
+            sample = dataset.frame[column].head(CATEGORY_SAMPLE)
+            levels = sample.astype("string").nunique(dropna=True)
+            numeric = pd.to_numeric(sample, errors="coerce").notna().mean()
             if 2 <= levels <= MAX_LEVELS and numeric < 0.5:
                 from agent.session import MappingChoice
 
@@ -172,8 +173,6 @@ def no_price_effect(run: ToolRun, bundle: DatasetBundle) -> Doubt | None:
 
 def many_rows_dropped(run: ToolRun, bundle: DatasetBundle) -> Doubt | None:
     """A file the tool read lost more than MAX_DROPPED of its rows at ingestion: totals cover the rest."""
-    from tools.registry import TOOLS
-
     spec = TOOLS.get(run.tool)
     kinds = (spec.reads(bundle.datasets) or ()) if spec is not None else ()
     for kind in kinds:

@@ -91,27 +91,24 @@ GROUP BY customer_id
 """
 
 
-def orders_parquet(rows: int) -> Path:
-    """``orders_<rows>.parquet`` in the bench directory, generated once."""
+def _generated(kind: str, sql: str, rows: int) -> Path:
+    """``<kind>_<rows>.parquet`` in the bench directory, generated once by ``sql``."""
     import duckdb
 
-    path = bench_dir() / f"orders_{rows}.parquet"
+    path = bench_dir() / f"{kind}_{rows}.parquet"
     if not path.exists():
         tmp = path.with_suffix(".tmp.parquet")
-        duckdb.connect().execute(_ORDERS.format(rows=rows, customers=max(rows // 20, 1), path=tmp))
+        duckdb.connect().execute(sql.format(rows=rows, customers=max(rows // 20, 1), path=tmp))
         tmp.replace(path)
     return path
+
+
+def orders_parquet(rows: int) -> Path:
+    return _generated("orders", _ORDERS, rows)
 
 
 def invoices_parquet(rows: int) -> Path:
-    import duckdb
-
-    path = bench_dir() / f"invoices_{rows}.parquet"
-    if not path.exists():
-        tmp = path.with_suffix(".tmp.parquet")
-        duckdb.connect().execute(_INVOICES.format(rows=rows, customers=max(rows // 20, 1), path=tmp))
-        tmp.replace(path)
-    return path
+    return _generated("invoices", _INVOICES, rows)
 
 
 def duckdb_vs_sql(sizes: Sizes) -> list[Result]:

@@ -4,6 +4,7 @@ writers lay it out; no number is computed here, every one is an answer's fact or
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,3 +86,8 @@ def write(report: Report, paths: list[str | Path]) -> list[Written]:
     if failed is not None:
         raise failed
     return done
+
+
+def company_name(lang: str, demo: bool, given: str | None = None) -> str | None:
+    """The cover's company: ``given`` (--company), else CUSTFIN_COMPANY, else the demo company's name."""
+    return given or os.environ.get("CUSTFIN_COMPANY") or (W.DEMO_COMPANY.get(lang) if demo else None)

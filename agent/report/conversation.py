@@ -7,12 +7,11 @@ engine, like deleting files."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 from typing import TYPE_CHECKING
 
 from agent.answer import Analysis, Answer, Attachment
-from agent.report import MEDIA_TYPES, build, render
+from agent.report import MEDIA_TYPES, build, company_name, render
 from agent.report.pdf import PdfUnavailable
 from core.text import Lang
 from prompts import report as W
@@ -110,7 +109,7 @@ def export_answer(question: str, lang: Lang, session: Session) -> Answer:
     if not answers:
         text = W.NO_ANALYSES.get(lang)
         return Answer(question, lang, f"{understood}\n\n{text}", understood=understood)
-    company = os.environ.get("CUSTFIN_COMPANY") or (W.DEMO_COMPANY.get(lang) if session.is_demo else None)
+    company = company_name(lang, session.is_demo)
     report = build(answers, lang, company=company, data_period=session.event_period())
     stem = f"custfin-report-{report.generated:%Y%m%d-%H%M}"
     attachments = []

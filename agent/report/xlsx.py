@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from agent.compose import json_value
 from agent.report.content import Report, Section, column_kinds, label, reader_frame
 from prompts import report as W
 from tools.formatting import excel_format
@@ -41,13 +41,8 @@ def cell_value(value: Any) -> Any:
     (no formula, no illegal control characters)."""
     if value is None or value is pd.NaT:
         return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        v = float(value)
-        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(value, (bool, np.bool_, int, np.integer, float, np.floating)):
+        return json_value(value)  # python bool/int/float; NaN and infinities empty
     if isinstance(value, pd.Timestamp):
         value = value.tz_localize(None) if value.tzinfo else value
         return value.to_pydatetime()
