@@ -77,7 +77,7 @@ def describe(
     """The analysis and its applied arguments in words (filters as the Scope applied them)."""
     spec = TOOLS[run.tool]
     args = dict(run.arguments)
-    if stated and run.tool in TOOLS:  # stated values that validated to the default ("top 10")
+    if stated:  # stated values that validated to the default ("top 10")
         for key in _RANKING:
             if key in stated and key not in args and key in spec.params.model_fields:
                 args[key] = spec.params.model_fields[key].default
